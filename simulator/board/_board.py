@@ -1,0 +1,93 @@
+# The board support package of the simulated ESP32: the bridge to the host (sockets, Wi-Fi, pins,
+# sleep), the heap budget, and the boot-time runner for boot.py and main.py. It lives outside the
+# flash (in /.board, hidden from os.listdir) like a real board's frozen modules.
+import gc
+import json
+import sys
+
+import js
+
+budget = 0
+reset_cause = 1
+mac = b""
+_base = 0
+_high_water = 0
+_SLACK = 8192  # collect only when the heap grew this much past the high-water mark
+
+
+def init(heap_budget, seed, cause, mac_hex):
+    global budget, reset_cause, mac, _base
+    budget = heap_budget
+    reset_cause = cause
+    mac = bytes.fromhex(mac_hex)
+    if seed is not None:
+        import random
+
+        random.seed(seed)
+    # Built-ins that a real ESP32 provides differently: its own sleep, urandom and heap figures.
+    import _gc
+    import _os
+    import _time
+
+    sys.modules["time"] = _time
+    sys.modules["os"] = _os
+    sys.modules["gc"] = _gc
+    gc.collect()
+    _base = gc.mem_alloc()
+
+
+def heap_used():
+    return gc.mem_alloc() - _base
+
+
+def heap_stats():
+    return heap_used(), _high_water
+
+
+def _check_heap():
+    global _high_water
+    used = heap_used()
+    if used <= _high_water + _SLACK and used <= budget:
+        return
+    gc.collect()
+    used = heap_used()
+    if used > _high_water:
+        _high_water = used
+        notify(event="heap", used=used, high_water=used, budget=budget)
+    if used > budget:
+        notify(event="memory_error", used=used, budget=budget)
+        raise MemoryError("memory allocation failed, heap budget of %d bytes exceeded" % budget)
+
+
+def call(op, *args):
+    """Blocking request to the host; raises what a board would raise."""
+    _check_heap()
+    answer = json.loads(js.hil_call(op, json.dumps(args)))
+    if "i" in answer:
+        raise KeyboardInterrupt
+    err = answer.get("e")
+    if err is not None:
+        if isinstance(err, list):
+            raise OSError(*err)
+        raise OSError(err)
+    return answer.get("r")
+
+
+def notify(**event):
+    js.hil_notify(json.dumps(event))
+
+
+def run_file(name):
+    """Runs boot.py or main.py the way the ESP32 port does; returns "exit" for a soft reset."""
+    try:
+        with open(name) as f:
+            source = f.read()
+    except OSError:
+        return None
+    try:
+        exec(compile(source, name, "exec"), {"__name__": "__main__", "__file__": name})
+    except SystemExit:
+        return "exit"
+    except BaseException as e:  # noqa: B036 - a board prints every uncaught exception, then the REPL
+        sys.print_exception(e)
+    return None

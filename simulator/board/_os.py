@@ -1,0 +1,13 @@
+# os for the simulated ESP32: MicroPython's WebAssembly os has no urandom; the ESP32 has one.
+from os import *  # noqa: F401,F403
+
+import random
+
+
+def urandom(n):
+    # random is seeded from the host at boot, or from --seed for reproducible runs.
+    return bytes(random.getrandbits(8) for _ in range(n))
+
+
+def uname():
+    return ("esp32", "esp32", "1.27.0", "v1.27.0 on 2025-12-10", "Generic ESP32 module with ESP32")

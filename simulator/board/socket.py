@@ -1,0 +1,106 @@
+# socket for the simulated ESP32: real TCP connections owned by the host. Errors carry the errno
+# values that MicroPython on an ESP32 raises.
+import binascii
+
+import _board
+
+AF_INET = 2
+AF_INET6 = 10
+SOCK_STREAM = 1
+SOCK_DGRAM = 2
+SOCK_RAW = 3
+IPPROTO_IP = 0
+IPPROTO_TCP = 6
+IPPROTO_UDP = 17
+SOL_SOCKET = 0xFFF
+SO_REUSEADDR = 4
+TCP_NODELAY = 1
+
+_EAGAIN = 11
+
+
+def getaddrinfo(host, port, af=0, type=0, proto=0, flags=0):
+    ip = _board.call("dns", host)
+    return [(AF_INET, SOCK_STREAM, IPPROTO_TCP, "", (ip, port))]
+
+
+def _b64(data):
+    return binascii.b2a_base64(data, newline=False).decode()
+
+
+class socket:
+    def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=IPPROTO_TCP):
+        if type != SOCK_STREAM:
+            raise OSError(95)  # EOPNOTSUPP: only TCP is modelled
+        self._id = _board.call("sock_open")
+        self._timeout = None
+
+    def _ms(self):
+        return -1 if self._timeout is None else int(self._timeout * 1000)
+
+    def settimeout(self, value):
+        self._timeout = value
+
+    def setblocking(self, flag):
+        self._timeout = None if flag else 0
+
+    def setsockopt(self, level, optname, value):
+        pass
+
+    def fileno(self):
+        return self._id
+
+    def connect(self, address):
+        _board.call("sock_connect", self._id, address[0], address[1], self._ms())
+
+    def send(self, data):
+        return _board.call("sock_send", self._id, _b64(data), self._ms())
+
+    def sendall(self, data):
+        self.send(data)
+
+    def write(self, data):
+        return self.send(data)
+
+    def recv(self, bufsize):
+        return binascii.a2b_base64(_board.call("sock_recv", self._id, bufsize, self._ms()))
+
+    def _nonblocking_none(self, fn, *args):
+        try:
+            return fn(*args)
+        except OSError as e:
+            if e.errno == _EAGAIN:
+                return None
+            raise
+
+    def read(self, size=-1):
+        if size is None:
+            size = -1
+        return self._nonblocking_none(self.recv, size)
+
+    def readinto(self, buf, nbytes=None):
+        n = len(buf) if nbytes is None else nbytes
+        data = self._nonblocking_none(self.recv, n)
+        if data is None:
+            return None
+        buf[: len(data)] = data
+        return len(data)
+
+    def readline(self):
+        return self._nonblocking_none(
+            lambda: binascii.a2b_base64(_board.call("sock_readline", self._id, self._ms()))
+        )
+
+    def makefile(self, mode="rb", buffering=0):
+        return self
+
+    def close(self):
+        if self._id is not None:
+            _board.call("sock_close", self._id)
+            self._id = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

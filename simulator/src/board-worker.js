@@ -1,0 +1,148 @@
+'use strict';
+// One simulated ESP32: the MicroPython interpreter runs on this worker thread. It never returns to
+// its event loop while the board runs, so every blocking operation (serial input, sockets, sleep)
+// is a request to the host thread answered through shared memory (see Bridge).
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const path = require('node:path');
+const { FlashMirror } = require('./flash-mirror');
+const { ReplDriver } = require('./repl-driver');
+
+const BOARD_DIR = path.join(__dirname, '..', 'board');
+const BOARD_FRAME = '  File "/.board/';
+const BANNER_MACHINE = 'Generic ESP32 module with ESP32';
+
+class Bridge {
+  constructor(shared) {
+    this.ctl = new Int32Array(shared.ctl);
+    this.data = new Uint8Array(shared.data);
+  }
+
+  // Posts a request and blocks this thread until the host answers. Returns the answer's JSON text.
+  call(op, args) {
+    Atomics.store(this.ctl, 0, 0);
+    parentPort.postMessage({ t: 'call', op, args });
+    Atomics.wait(this.ctl, 0, 0);
+    const len = this.ctl[1];
+    return Buffer.from(this.data.subarray(0, len)).toString('utf8');
+  }
+
+  notify(msg) {
+    parentPort.postMessage(msg);
+  }
+}
+
+// Serial output: MicroPython's print emits bare '\n'; a board's UART driver sends '\r\n'. Output is
+// held per line so the banner can name the simulated machine instead of the WebAssembly host.
+class SerialOut {
+  constructor() {
+    this.buf = [];
+    this.prev = 0;
+    this.muted = false;
+    this.skip = 0; // bytes to drop: the raw-paste protocol has no "OK" where the raw REPL prints one
+    this.tail = ''; // the last output, to tell which REPL mode the board is in
+  }
+
+  push(bytes) {
+    for (const b of bytes) {
+      if (this.skip > 0) {
+        this.skip--;
+        continue;
+      }
+      if (b === 10 && this.prev !== 13) this.buf.push(13);
+      this.buf.push(b);
+      this.prev = b;
+      if (b === 10 || this.buf.length >= 512) this.flush();
+    }
+  }
+
+  write(text) {
+    this.push(Buffer.from(text, 'latin1'));
+  }
+
+  flush() {
+    if (this.buf.length === 0) return;
+    let bytes = Buffer.from(this.buf);
+    this.buf = [];
+    if (this.muted) return;
+    // Board-support frames would not appear on a real board, where these modules are built in.
+    if (bytes.includes(BOARD_FRAME)) {
+      bytes = Buffer.from(bytes.toString('latin1').split('\r\n').filter((l) => !l.startsWith(BOARD_FRAME)).join('\r\n'), 'latin1');
+    }
+    let out = bytes;
+    if (bytes.includes('JS with Emscripten')) {
+      out = Buffer.from(bytes.toString('latin1').replace('JS with Emscripten', BANNER_MACHINE), 'latin1');
+    }
+    this.tail = (this.tail + out.toString('latin1')).slice(-64);
+    parentPort.postMessage({ t: 'out', data: out });
+  }
+}
+
+async function loadInterpreter(out) {
+  const { loadMicroPython } = await import('@micropython/micropython-webassembly-pyscript');
+  return loadMicroPython({
+    stdout: (bytes) => out.push(bytes),
+    stderr: (bytes) => out.push(bytes),
+    linebuffer: false,
+    heapsize: 64 * 1024,
+  });
+}
+
+function installBoardModules(mp) {
+  mp.FS.mkdir('/.board');
+  for (const name of fs.readdirSync(BOARD_DIR)) {
+    if (name.endsWith('.py')) mp.FS.writeFile('/.board/' + name, fs.readFileSync(path.join(BOARD_DIR, name)));
+  }
+}
+
+function pyStr(s) {
+  return JSON.stringify(String(s));
+}
+
+async function main() {
+  const cfg = workerData;
+  const bridge = new Bridge(cfg.shared);
+  const out = new SerialOut();
+  let resetCause = cfg.resetCause;
+  let rawMode = false;
+
+  globalThis.hil_call = (op, argsJson) => {
+    out.flush();
+    return bridge.call(op, JSON.parse(argsJson));
+  };
+  globalThis.hil_notify = (json) => {
+    out.flush();
+    bridge.notify({ t: 'event', event: JSON.parse(json) });
+  };
+
+  for (;;) {
+    const mp = await loadInterpreter(out);
+    installBoardModules(mp);
+    new FlashMirror(mp.FS, cfg.flashDir).load();
+    mp.runPython(
+      `import sys\nsys.path.insert(1, '/.board')\nimport _board\n` +
+        `_board.init(${cfg.heapBudget}, ${cfg.seed === null ? 'None' : cfg.seed}, ${resetCause}, ${pyStr(cfg.mac)})\n`,
+    );
+    const runFile = (name) => {
+      const result = mp.runPython(`_board.run_file(${pyStr(name)})`);
+      out.flush();
+      return result;
+    };
+    let softReset = runFile('boot.py') === 'exit';
+    if (!softReset && !rawMode) softReset = runFile('main.py') === 'exit';
+    if (!softReset) {
+      const repl = new ReplDriver(mp, out, bridge, rawMode);
+      repl.start();
+      const outcome = repl.run();
+      rawMode = outcome.rawMode;
+    }
+    out.flush();
+    out.write('MPY: soft reboot\r\n');
+    out.flush();
+    // A soft reboot restarts the interpreter only: the chip's reset cause stays what it was.
+  }
+}
+
+main().catch((err) => {
+  parentPort.postMessage({ t: 'fatal', message: String((err && err.stack) || err) });
+});

@@ -1,0 +1,318 @@
+'use strict';
+// One simulated ESP32 as seen from the host thread: it owns the board's worker (the CPU running
+// MicroPython), its serial input queue, Wi-Fi radio, TCP/IP stack, pins and reset line. A Node
+// process can host many of these; the CLI wires one to stdio and a control channel.
+const path = require('node:path');
+const { Worker } = require('node:worker_threads');
+const { EventEmitter } = require('node:events');
+const { Wifi } = require('./wifi');
+const { NetStack, Aborted } = require('./netstack');
+const { BoardError } = require('./errors');
+
+const RESPONSE_BYTES = 1 << 20;
+const MAX_CHUNK = 16 * 1024; // base64 of this fits the response buffer with room to spare
+const RESET_CAUSE = { power: 1, button: 2, software: 5 };
+const ROM_RST = {
+  power: 'rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)',
+  button: 'rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)',
+  software: 'rst:0xc (SW_CPU_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)',
+};
+const ROM_TAIL =
+  'configsip: 0, SPIWP:0xee\r\nclk_drv:0x00,q_drv:0x00,d_drv:0x00,cs0_drv:0x00,hd_drv:0x00,wp_drv:0x00\r\n' +
+  'mode:DIO, clock div:2\r\nload:0x3fff0030,len:4728\r\nload:0x40078000,len:14888\r\n' +
+  'load:0x40080400,len:3368\r\nentry 0x400805cc\r\n';
+
+class Board extends EventEmitter {
+  constructor({ flashDir, aps = [], joinMs = 800, heapBudget = 112 * 1024, seed = null, mac = '246f28a1b2c3' }) {
+    super();
+    this.config = { flashDir: path.resolve(flashDir), heapBudget, seed, mac };
+    this.input = [];
+    this.pendingInterrupt = false;
+    this.call = null; // the worker's outstanding request: {op, controller}
+    this.worker = null;
+    this.generation = 0;
+    this.pins = new Map(); // output pins: pin -> value
+    this.inputs = new Map(); // input levels set from the bench
+    this.adc = new Map(); // ADC readings (16-bit) set from the bench
+    this.heap = { used: 0, high_water: 0, budget: heapBudget, memory_errors: 0 };
+    this.wifi = new Wifi({ aps, joinMs, onChange: (ev) => this.onWifi(ev) });
+    this.net = new NetStack({ wifi: this.wifi, onEvent: (ev) => this.emit('event', ev) });
+    this.idleWaiters = [];
+  }
+
+  start(kind = 'power') {
+    this.generation++;
+    const shared = { ctl: new SharedArrayBuffer(8), data: new SharedArrayBuffer(RESPONSE_BYTES) };
+    this.ctl = new Int32Array(shared.ctl);
+    this.data = new Uint8Array(shared.data);
+    this.call = null;
+    this.pendingInterrupt = false;
+    this.serial(`ets Jul 29 2019 12:21:46\r\n\r\n${ROM_RST[kind]}\r\n${ROM_TAIL}`);
+    const worker = new Worker(path.join(__dirname, 'board-worker.js'), {
+      workerData: { ...this.config, shared, resetCause: RESET_CAUSE[kind] },
+      stdout: false,
+      stderr: false,
+    });
+    const generation = this.generation;
+    worker.on('message', (msg) => {
+      if (generation === this.generation) this.onWorkerMessage(msg);
+    });
+    worker.on('error', (err) => this.emit('fatal', err));
+    this.worker = worker;
+    this.emit('event', { event: 'reset', cause: kind });
+  }
+
+  async stopWorker() {
+    const worker = this.worker;
+    this.worker = null;
+    this.generation++;
+    if (this.call) this.call.controller.abort();
+    this.call = null;
+    if (worker) await worker.terminate();
+  }
+
+  // Power-cycle, EN button, or machine.reset(): the CPU stops mid-instruction and boots again.
+  async reset(kind = 'button') {
+    await this.stopWorker();
+    this.net.resetAll(104);
+    const old = this.wifi;
+    old.stop();
+    // The chip forgets its connection; the radio environment (access points, outages) stays.
+    this.wifi = new Wifi({ aps: old.aps, joinMs: old.joinMs, onChange: (ev) => this.onWifi(ev) });
+    this.wifi.radioUp = old.radioUp;
+    this.net = new NetStack({ wifi: this.wifi, onEvent: (ev) => this.emit('event', ev) });
+    this.pins.clear();
+    this.input = [];
+    this.start(kind);
+  }
+
+  async shutdown() {
+    await this.stopWorker();
+    this.net.shutdown();
+    this.wifi.stop();
+  }
+
+  serial(text) {
+    this.emit('serial', Buffer.from(text, 'latin1'));
+  }
+
+  // Bytes arriving on the board's UART RX.
+  write(bytes) {
+    let data = Buffer.from(bytes);
+    const running = this.call === null || this.call.op !== 'repl_read';
+    if (running) {
+      // While code runs, Ctrl-C is the keyboard interrupt, not input (as MicroPython's UART IRQ does).
+      const at = data.indexOf(3);
+      if (at >= 0) {
+        data = Buffer.concat([data.subarray(0, at), data.subarray(at + 1)]);
+        this.interrupt();
+      }
+    }
+    for (const b of data) this.input.push(b);
+    if (this.call && this.call.op === 'repl_read' && this.input.length) this.answerReplRead();
+  }
+
+  interrupt() {
+    if (this.call && this.call.op !== 'repl_read') {
+      const call = this.call;
+      this.call = null;
+      call.controller.abort();
+      this.respond({ i: 1 });
+    } else {
+      this.pendingInterrupt = true;
+    }
+  }
+
+  answerReplRead() {
+    if (this.pendingInterrupt) {
+      this.pendingInterrupt = false;
+      this.input.unshift(3);
+    }
+    const bytes = Buffer.from(this.input.splice(0, MAX_CHUNK));
+    this.call = null;
+    this.respond({ r: bytes.toString('base64') });
+  }
+
+  respond(answer) {
+    const bytes = Buffer.from(JSON.stringify(answer));
+    this.data.set(bytes.subarray(0, RESPONSE_BYTES));
+    this.ctl[1] = Math.min(bytes.length, RESPONSE_BYTES);
+    Atomics.store(this.ctl, 0, 1);
+    Atomics.notify(this.ctl, 0);
+  }
+
+  // True when the board sits at the REPL waiting for input with nothing queued.
+  get idle() {
+    return this.call !== null && this.call.op === 'repl_read' && this.input.length === 0;
+  }
+
+  onWorkerMessage(msg) {
+    switch (msg.t) {
+      case 'out':
+        this.emit('serial', Buffer.from(msg.data));
+        break;
+      case 'event':
+        this.onBoardEvent(msg.event);
+        break;
+      case 'call':
+        this.onCall(msg.op, msg.args);
+        break;
+      case 'fatal':
+        this.emit('fatal', new Error(msg.message));
+        break;
+      default:
+        break;
+    }
+  }
+
+  onBoardEvent(ev) {
+    if (ev.event === 'pin') {
+      if (this.pins.get(ev.pin) === ev.value) return;
+      this.pins.set(ev.pin, ev.value);
+    } else if (ev.event === 'heap') {
+      this.heap.used = ev.used;
+      this.heap.high_water = Math.max(this.heap.high_water, ev.high_water);
+    } else if (ev.event === 'memory_error') {
+      this.heap.memory_errors++;
+    }
+    this.emit('event', ev);
+  }
+
+  onWifi(ev) {
+    if (ev.connected) this.net.linkRestored();
+    this.emit('event', ev);
+  }
+
+  onCall(op, args) {
+    const controller = new AbortController();
+    this.call = { op, controller };
+    if (op === 'repl_read') {
+      if (this.input.length || this.pendingInterrupt) this.answerReplRead();
+      else for (const waiter of this.idleWaiters.splice(0)) waiter();
+      return;
+    }
+    if (this.pendingInterrupt) {
+      this.pendingInterrupt = false;
+      this.call = null;
+      this.respond({ i: 1 });
+      return;
+    }
+    let result;
+    try {
+      result = this.dispatch(op, args, controller.signal);
+    } catch (err) {
+      this.finish(controller, null, err);
+      return;
+    }
+    if (result && typeof result.then === 'function') {
+      result.then(
+        (value) => this.finish(controller, value, null),
+        (err) => this.finish(controller, null, err),
+      );
+    } else {
+      this.finish(controller, result, null);
+    }
+  }
+
+  finish(controller, value, err) {
+    if (!this.call || this.call.controller !== controller) return; // interrupted or reset meanwhile
+    if (err instanceof Aborted) return;
+    this.call = null;
+    if (err instanceof BoardError) this.respond({ e: err.arg });
+    else if (err) {
+      this.emit('fatal', err);
+      this.respond({ e: 5 }); // EIO: a simulator fault surfaces as an I/O error, not a hang
+    } else this.respond({ r: value === undefined ? null : value });
+  }
+
+  dispatch(op, args, signal) {
+    const wifi = this.wifi;
+    const net = this.net;
+    switch (op) {
+      case 'sleep':
+        return new Promise((resolve) => {
+          const timer = setTimeout(resolve, Math.max(0, args[0]));
+          signal.addEventListener('abort', () => clearTimeout(timer));
+        });
+      case 'hard_reset':
+        setImmediate(() => this.reset('software'));
+        return new Promise(() => {});
+      case 'pin_read':
+        return this.inputs.has(args[0]) ? this.inputs.get(args[0]) : args[1] === 2 ? 1 : 0;
+      case 'adc_read':
+        return this.adc.get(args[0]) || 0;
+      case 'wifi_active':
+        return wifi.setActive(args[0], args[1]);
+      case 'wifi_connect':
+        return wifi.connect(args[0], args[1]);
+      case 'wifi_disconnect':
+        return wifi.disconnect();
+      case 'wifi_status':
+        return args[0] === 1 ? (wifi.active[1] ? 1010 : 1000) : wifi.status;
+      case 'wifi_rssi':
+        return wifi.rssi();
+      case 'wifi_scan':
+        if (!wifi.active[0]) throw new BoardError('Wifi Not Started');
+        return wifi.scan();
+      case 'wifi_ifconfig':
+        return wifi.ifconfig(args[0]);
+      case 'wifi_config':
+        return wifi.config(args[0]);
+      case 'wifi_set':
+        wifi.settings[args[0]] = args[1];
+        return null;
+      case 'dns':
+        return net.dns(args[0]);
+      case 'sock_open':
+        return net.open();
+      case 'sock_connect':
+        return net.connect(args[0], args[1], args[2], args[3], signal);
+      case 'sock_send':
+        return net.send(args[0], Buffer.from(args[1], 'base64'), args[2], signal);
+      case 'sock_recv':
+        return net.recv(args[0], Math.min(args[1], MAX_CHUNK), args[2], signal).then((b) => b.toString('base64'));
+      case 'sock_readline':
+        return net.readline(args[0], args[1], signal).then((b) => b.toString('base64'));
+      case 'sock_close':
+        return net.close(args[0]);
+      case 'sock_tls':
+        return net.startTls(args[0], args[1], args[2], args[3], args[4], signal);
+      case 'sock_peercert':
+        return net.peerCertificate(args[0]);
+      case 'sock_cipher':
+        return net.cipher(args[0]);
+      default:
+        throw new BoardError(95);
+    }
+  }
+
+  // Bench operations (the control channel calls these).
+  setWifiRadio(up, mode = 'silent') {
+    if (!up) this.net.linkDown(mode);
+    this.wifi.setRadio(up);
+  }
+
+  setAccessPoints(aps) {
+    const wasConnected = this.wifi.connected;
+    this.wifi.setAccessPoints(aps);
+    if (wasConnected && !this.wifi.connected) this.net.linkDown('silent');
+  }
+
+  setInput(pin, value) {
+    this.inputs.set(pin, value ? 1 : 0);
+  }
+
+  setAdc(pin, value) {
+    this.adc.set(pin, Math.max(0, Math.min(65535, Math.round(value))));
+  }
+
+  pinState() {
+    return { outputs: Object.fromEntries(this.pins), inputs: Object.fromEntries(this.inputs), adc: Object.fromEntries(this.adc) };
+  }
+
+  whenIdle() {
+    return this.idle ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+}
+
+module.exports = { Board };

@@ -1,0 +1,193 @@
+'use strict';
+// esp32sim: one simulated ESP32 on this terminal (or a pseudo-terminal), with an optional
+// control channel for the test bench.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { Board } = require('./board');
+const { ControlChannel } = require('./control');
+const { parseAccessPoints } = require('./wifi');
+
+const USAGE = `usage: esp32sim [options]
+
+A simulated ESP32 running MicroPython. The serial console is this process's stdin/stdout.
+
+options:
+  --flash DIR          host directory used as the board's flash (created if missing;
+                       default: a temporary directory removed at exit)
+  --wifi LIST          access points, SSID:PASSWORD[,SSID2:PASSWORD2...]; "SSID:" is open
+  --join-ms MS         time a Wi-Fi join takes (default 800)
+  --control PORT       JSON-lines control channel on 127.0.0.1:PORT (0 picks a free port;
+                       the port is announced on stderr as "esp32sim: control port N")
+  --pty PATH           also offer the console on a pseudo-terminal linked at PATH (needs socat)
+  --heap-budget BYTES  MicroPython heap the firmware may use (default 114688, an ESP32
+                       without PSRAM); going past it raises MemoryError
+  --seed N             make os.urandom and random reproducible
+  --mac HEX            12 hex digits of the Wi-Fi MAC address (default 246f28a1b2c3)
+  -h, --help           show this help
+`;
+
+class UsageError extends Error {}
+
+function parseArgs(argv) {
+  const opts = { flash: null, wifi: [], joinMs: 800, control: null, pty: null, heapBudget: 114688, seed: null, mac: '246f28a1b2c3' };
+  const int = (name, value, min) => {
+    if (value === undefined || !/^\d+$/.test(value) || Number(value) < min) {
+      throw new UsageError(`${name} needs a whole number${min > 0 ? ` of at least ${min}` : ''}, got ${JSON.stringify(value)}`);
+    }
+    return Number(value);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new UsageError(`${arg} needs a value`);
+      return argv[++i];
+    };
+    switch (arg) {
+      case '-h':
+      case '--help':
+        opts.help = true;
+        break;
+      case '--flash':
+        opts.flash = value();
+        break;
+      case '--wifi':
+        opts.wifi = parseAccessPoints(value());
+        break;
+      case '--join-ms':
+        opts.joinMs = int(arg, value(), 0);
+        break;
+      case '--control':
+        opts.control = int(arg, value(), 0);
+        break;
+      case '--pty':
+        opts.pty = value();
+        break;
+      case '--heap-budget':
+        opts.heapBudget = int(arg, value(), 4096);
+        break;
+      case '--seed':
+        opts.seed = int(arg, value(), 0);
+        break;
+      case '--mac': {
+        const mac = value().replace(/:/g, '').toLowerCase();
+        if (!/^[0-9a-f]{12}$/.test(mac)) throw new UsageError(`--mac needs 12 hex digits, got ${JSON.stringify(mac)}`);
+        opts.mac = mac;
+        break;
+      }
+      default:
+        throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
+    }
+  }
+  return opts;
+}
+
+// The console on a pseudo-terminal: socat owns the PTY and relays it to us. A serial tool closing
+// the port ends that socat; a new one takes its place, as a USB port stays while tools come and go.
+class PtyConsole {
+  constructor(linkPath, onInput) {
+    this.linkPath = path.resolve(linkPath);
+    this.onInput = onInput;
+    this.stopped = false;
+  }
+
+  start() {
+    return new Promise((resolve, reject) => {
+      const child = spawn('socat', [`pty,raw,echo=0,link=${this.linkPath}`, 'stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+      this.child = child;
+      child.on('error', (err) => reject(new Error(err.code === 'ENOENT' ? '--pty needs socat: install it (e.g. apt-get install socat)' : err.message)));
+      child.stdout.on('data', (d) => this.onInput(d));
+      child.stdin.on('error', () => {});
+      child.on('exit', () => {
+        if (!this.stopped) setTimeout(() => this.start().catch(() => {}), 20);
+      });
+      const ready = () => (fs.existsSync(this.linkPath) ? resolve() : setTimeout(ready, 10));
+      ready();
+    });
+  }
+
+  write(bytes) {
+    if (this.child && this.child.stdin.writable) this.child.stdin.write(bytes);
+  }
+
+  stop() {
+    this.stopped = true;
+    if (this.child) this.child.kill();
+  }
+}
+
+async function main(argv) {
+  let opts;
+  try {
+    opts = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`esp32sim: ${err.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (opts.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let flashDir = opts.flash;
+  const tempFlash = !flashDir;
+  if (tempFlash) flashDir = fs.mkdtempSync(path.join(os.tmpdir(), 'esp32sim-flash-'));
+  fs.mkdirSync(flashDir, { recursive: true });
+
+  const board = new Board({ flashDir, aps: opts.wifi, joinMs: opts.joinMs, heapBudget: opts.heapBudget, seed: opts.seed, mac: opts.mac });
+  let control = null;
+  let pty = null;
+  let exiting = false;
+  const exit = async (code) => {
+    if (exiting) return;
+    exiting = true;
+    if (pty) pty.stop();
+    if (control) control.close();
+    await board.shutdown();
+    if (tempFlash) fs.rmSync(flashDir, { recursive: true, force: true });
+    process.stdout.write('', () => process.exit(code));
+  };
+
+  board.on('serial', (bytes) => {
+    process.stdout.write(bytes);
+    if (pty) pty.write(bytes);
+  });
+  board.on('fatal', (err) => process.stderr.write(`esp32sim: internal error: ${err.stack || err}\n`));
+
+  if (opts.control !== null) {
+    control = new ControlChannel(board, { onShutdown: () => exit(0) });
+    const port = await control.listen(opts.control);
+    process.stderr.write(`esp32sim: control port ${port}\n`);
+  }
+  if (opts.pty) {
+    pty = new PtyConsole(opts.pty, (d) => board.write(d));
+    try {
+      await pty.start();
+    } catch (err) {
+      process.stderr.write(`esp32sim: ${err.message}\n`);
+      await exit(1);
+      return;
+    }
+    process.stderr.write(`esp32sim: console on ${pty.linkPath}\n`);
+  }
+
+  if (process.stdin.isTTY) process.stdin.setRawMode(true);
+  process.stdin.on('data', (d) => board.write(d));
+  process.stdin.on('end', async () => {
+    // Finish what was typed, give a running program a moment to print, then power off.
+    if (pty) return; // the PTY is the console now; stdin closing means nothing
+    await Promise.race([board.whenIdle(), new Promise((r) => setTimeout(r, 2000))]);
+    exit(0);
+  });
+  process.stdout.on('error', () => exit(0));
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) exit(0);
+  }, 500).unref();
+  for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT']) process.on(sig, () => exit(0));
+
+  board.start('power');
+}
+
+module.exports = { main, parseArgs, USAGE };

@@ -1,0 +1,303 @@
+'use strict';
+// The TCP/IP stack of one board: real sockets (net, tls) owned by the host thread, with the
+// blocking semantics, timeouts and errno values of lwIP under MicroPython on an ESP32. While the
+// Wi-Fi link is down nothing moves: new connections fail with EHOSTUNREACH, and open ones either
+// stall silently (data waits on both sides until the link returns) or are reset.
+const net = require('node:net');
+const tls = require('node:tls');
+const dns = require('node:dns');
+const { EventEmitter } = require('node:events');
+const { BoardError, ERRNO, TLS } = require('./errors');
+
+const HIGH_WATER = 256 * 1024;
+const CONNECT_TIMEOUT_MS = 20000; // lwIP gives up on a silent SYN after about this long
+
+class Aborted extends Error {}
+
+class SimSocket extends EventEmitter {
+  constructor(id) {
+    super();
+    this.id = id;
+    this.sock = null;
+    this.chunks = [];
+    this.buffered = 0;
+    this.eof = false;
+    this.error = null;
+    this.held = []; // writes made while the link was silently down
+    this.remote = '';
+  }
+
+  attach(sock) {
+    this.sock = sock;
+    sock.on('data', (d) => {
+      this.chunks.push(d);
+      this.buffered += d.length;
+      if (this.buffered > HIGH_WATER) sock.pause();
+      this.emit('change');
+    });
+    sock.on('end', () => {
+      this.eof = true;
+      this.emit('change');
+    });
+    sock.on('error', (err) => {
+      this.error = err.code === 'ECONNRESET' || err.code === 'EPIPE' ? ERRNO.ECONNRESET : ERRNO.ECONNABORTED;
+      this.emit('change');
+    });
+    sock.on('close', () => {
+      this.eof = true;
+      this.emit('change');
+    });
+  }
+
+  take(n) {
+    const all = Buffer.concat(this.chunks);
+    const count = n < 0 ? all.length : Math.min(n, all.length);
+    const rest = all.subarray(count);
+    this.chunks = rest.length ? [rest] : [];
+    this.buffered = rest.length;
+    if (this.sock && this.buffered < HIGH_WATER) this.sock.resume();
+    return all.subarray(0, count);
+  }
+}
+
+class NetStack {
+  constructor({ wifi, onEvent }) {
+    this.wifi = wifi;
+    this.onEvent = onEvent;
+    this.sockets = new Map();
+    this.nextId = 3; // as on a board, fds 0-2 are taken
+    this.silent = false;
+  }
+
+  get linkUp() {
+    return this.wifi.connected && !this.silent;
+  }
+
+  get(id) {
+    const s = this.sockets.get(id);
+    if (!s) throw new BoardError(ERRNO.EBADF);
+    return s;
+  }
+
+  // Resolves when something changes on the socket or the link, 'timeout' after ms (ms < 0: never).
+  wait(s, ms, signal) {
+    return new Promise((resolve, reject) => {
+      let timer = null;
+      const done = (value) => {
+        clearTimeout(timer);
+        s.off('change', onChange);
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      };
+      const onChange = () => done('change');
+      const onAbort = () => {
+        done(null);
+        reject(new Aborted());
+      };
+      s.on('change', onChange);
+      signal.addEventListener('abort', onAbort);
+      if (ms >= 0) timer = setTimeout(() => done('timeout'), ms);
+    });
+  }
+
+  async dns(host) {
+    if (!this.linkUp) throw new BoardError(-202);
+    try {
+      const { address } = await dns.promises.lookup(host, { family: 4 });
+      return address;
+    } catch {
+      throw new BoardError(-202); // what getaddrinfo raises on an ESP32 when a name does not resolve
+    }
+  }
+
+  open() {
+    const id = this.nextId++;
+    this.sockets.set(id, new SimSocket(id));
+    return id;
+  }
+
+  async connect(id, host, port, ms, signal) {
+    const s = this.get(id);
+    if (!this.wifi.connected) throw new BoardError(ERRNO.EHOSTUNREACH);
+    if (ms === 0) throw new BoardError(115); // EINPROGRESS: non-blocking connect is not modelled
+    const sock = net.connect({ host, port });
+    const limit = ms < 0 ? CONNECT_TIMEOUT_MS : ms;
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => finish(new BoardError(ERRNO.ETIMEDOUT)), limit);
+      const onAbort = () => finish(new Aborted());
+      const finish = (err) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        sock.off('connect', onConnect);
+        sock.off('error', onError);
+        if (err) {
+          sock.destroy();
+          reject(err);
+        } else resolve();
+      };
+      const onConnect = () => finish(null);
+      const onError = (e) =>
+        finish(new BoardError(e.code === 'ECONNREFUSED' ? ERRNO.ECONNREFUSED : ERRNO.EHOSTUNREACH));
+      sock.once('connect', onConnect);
+      sock.once('error', onError);
+      signal.addEventListener('abort', onAbort);
+    });
+    sock.setNoDelay(true);
+    s.remote = `${host}:${port}`;
+    s.attach(sock);
+    this.onEvent({ event: 'socket', action: 'open', id, remote: s.remote });
+  }
+
+  send(id, data, ms, signal) {
+    const s = this.get(id);
+    if (s.error) throw new BoardError(s.error);
+    if (!s.sock) throw new BoardError(ERRNO.ENOTCONN);
+    if (s.eof && s.sock.destroyed) throw new BoardError(ERRNO.ECONNRESET);
+    if (this.silent) s.held.push(data);
+    else s.sock.write(data);
+    return data.length;
+  }
+
+  async recv(id, n, ms, signal) {
+    const s = this.get(id);
+    const deadline = ms < 0 ? -1 : Date.now() + ms;
+    for (;;) {
+      if (!this.silent) {
+        if (s.buffered > 0 && (n >= 0 || s.eof)) return s.take(n);
+        if (s.error) throw new BoardError(s.error);
+        if (s.eof) return s.take(-1);
+        if (!s.sock) throw new BoardError(ERRNO.ENOTCONN);
+      }
+      if (ms === 0) throw new BoardError(ERRNO.EAGAIN);
+      const left = deadline < 0 ? -1 : deadline - Date.now();
+      if (deadline >= 0 && left <= 0) throw new BoardError(ERRNO.ETIMEDOUT);
+      await this.wait(s, left, signal);
+    }
+  }
+
+  async readline(id, ms, signal) {
+    const s = this.get(id);
+    const deadline = ms < 0 ? -1 : Date.now() + ms;
+    for (;;) {
+      if (!this.silent) {
+        const all = Buffer.concat(s.chunks);
+        const nl = all.indexOf(10);
+        if (nl >= 0) return s.take(nl + 1);
+        if (s.eof || s.error) return s.take(-1);
+      }
+      if (ms === 0) throw new BoardError(ERRNO.EAGAIN);
+      const left = deadline < 0 ? -1 : deadline - Date.now();
+      if (deadline >= 0 && left <= 0) throw new BoardError(ERRNO.ETIMEDOUT);
+      await this.wait(s, left, signal);
+    }
+  }
+
+  close(id) {
+    const s = this.sockets.get(id);
+    if (!s) return;
+    this.sockets.delete(id);
+    if (s.sock) {
+      s.sock.end();
+      s.sock.destroySoon();
+      this.onEvent({ event: 'socket', action: 'close', id, remote: s.remote, by: 'board' });
+    }
+  }
+
+  async startTls(id, hostname, verifyMode, caBase64, ms, signal) {
+    const s = this.get(id);
+    if (!s.sock) throw new BoardError(ERRNO.ENOTCONN);
+    const verify = verifyMode === 2;
+    if (verify && !caBase64) throw new BoardError(TLS.VERIFY_FAILED); // a board has no built-in trust store
+    const raw = s.sock;
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('end');
+    raw.removeAllListeners('close');
+    raw.removeAllListeners('error');
+    const leftover = s.take(-1);
+    if (leftover.length) raw.unshift(leftover);
+    const options = { socket: raw, rejectUnauthorized: verify, ca: caBase64 ? [toPem(caBase64)] : undefined };
+    if (hostname && net.isIP(hostname) === 0) options.servername = hostname;
+    if (!verify) options.checkServerIdentity = () => undefined;
+    const secure = tls.connect(options);
+    await new Promise((resolve, reject) => {
+      const limit = ms < 0 ? CONNECT_TIMEOUT_MS : ms;
+      const timer = setTimeout(() => finish(new BoardError(ERRNO.ETIMEDOUT)), limit);
+      const onAbort = () => finish(new Aborted());
+      const finish = (err) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        secure.off('secureConnect', onSecure);
+        secure.off('error', onError);
+        if (err) {
+          secure.destroy();
+          reject(err);
+        } else resolve();
+      };
+      const onSecure = () => finish(null);
+      const onError = (e) =>
+        finish(new BoardError(/certificate|self.signed|verify|altname/i.test(e.message) ? TLS.VERIFY_FAILED : TLS.FATAL_ALERT));
+      secure.once('secureConnect', onSecure);
+      secure.once('error', onError);
+      signal.addEventListener('abort', onAbort);
+    });
+    s.eof = false;
+    s.attach(secure);
+  }
+
+  peerCertificate(id) {
+    const s = this.get(id);
+    const cert = s.sock && typeof s.sock.getPeerCertificate === 'function' ? s.sock.getPeerCertificate() : null;
+    if (!cert || !cert.raw) throw new BoardError(ERRNO.ENOTCONN);
+    return cert.raw.toString('base64');
+  }
+
+  cipher(id) {
+    const s = this.get(id);
+    const c = s.sock && typeof s.sock.getCipher === 'function' ? s.sock.getCipher() : null;
+    if (!c) throw new BoardError(ERRNO.ENOTCONN);
+    return [c.standardName || c.name, c.version];
+  }
+
+  // Wi-Fi went away. 'silent': frames stop in both directions; 'reset': every connection is reset.
+  linkDown(mode) {
+    if (mode === 'reset') this.resetAll(ERRNO.ECONNABORTED);
+    else this.silent = true;
+  }
+
+  linkRestored() {
+    if (!this.silent) return;
+    this.silent = false;
+    for (const s of this.sockets.values()) {
+      for (const data of s.held) if (s.sock && !s.sock.destroyed) s.sock.write(data);
+      s.held = [];
+      s.emit('change');
+    }
+  }
+
+  // The chip reset or lost its link: peers see connections vanish (TCP reset, no FIN).
+  resetAll(errno) {
+    for (const s of this.sockets.values()) {
+      if (s.sock && !s.sock.destroyed) {
+        s.sock.resetAndDestroy();
+        this.onEvent({ event: 'socket', action: 'close', id: s.id, remote: s.remote, by: 'reset' });
+      }
+      s.error = errno;
+      s.emit('change');
+    }
+  }
+
+  shutdown() {
+    this.resetAll(ERRNO.ECONNABORTED);
+    this.sockets.clear();
+  }
+}
+
+function toPem(b64) {
+  const der = Buffer.from(b64, 'base64');
+  const text = der.toString('latin1');
+  if (text.includes('-----BEGIN')) return text;
+  const body = der.toString('base64').match(/.{1,64}/g).join('\n');
+  return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
+}
+
+module.exports = { NetStack, Aborted };
