@@ -1,0 +1,270 @@
+package io.esp32hil.sim;
+
+import io.esp32hil.console.SerialConsole;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A simulated ESP32 in its own process (the simulator from {@code simulator/}), with its serial
+ * console on the process's stdio and, when asked for, its bench control channel. The process is
+ * stopped on {@link #close()} and, should the JVM end first, by a shutdown hook; the simulator also
+ * ends by itself when its stdin closes, so it cannot outlive the harness.
+ */
+public final class SimulatedBoard implements AutoCloseable {
+    private static final Pattern CONTROL_PORT = Pattern.compile("esp32sim: control port (\\d+)");
+
+    private final Process process;
+    private final SerialConsole console;
+    private final Thread shutdownHook;
+    private final CompletableFuture<Integer> controlPort = new CompletableFuture<>();
+    private final StringBuffer stderr = new StringBuffer();
+    private ControlClient control;
+
+    private SimulatedBoard(Builder b) {
+        String node = NodeRuntime.require();
+        Path bin = b.simulatorDir.resolve("bin").resolve("esp32sim");
+        if (!Files.isRegularFile(bin)) {
+            throw new SimulatorException("the simulator is not at " + bin + ": set -Dhil.simulator.dir to the project's simulator folder");
+        }
+        if (!Files.isDirectory(b.simulatorDir.resolve("node_modules"))) {
+            throw new SimulatorException("the simulator's packages are not installed: run 'npm ci' in " + b.simulatorDir
+                    + " (mvn does this for you)");
+        }
+        List<String> cmd = new ArrayList<>(List.of(node, bin.toString(), "--flash", b.flashDir.toString()));
+        cmd.addAll(b.options());
+        try {
+            Files.createDirectories(b.logDir);
+            this.process = new ProcessBuilder(cmd).start();
+        } catch (IOException e) {
+            throw new SimulatorException("cannot start the simulator (" + String.join(" ", cmd) + "): " + e.getMessage(), e);
+        }
+        this.shutdownHook = new Thread(process::destroyForcibly, "stop-simulator-" + process.pid());
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.console = SerialConsole.open(b.name, process.getInputStream(), process.getOutputStream(), b.logDir);
+        Thread errReader = new Thread(() -> readStderr(b.logDir.resolve(b.name + ".simulator.log")), "sim-stderr");
+        errReader.setDaemon(true);
+        errReader.start();
+        if (!b.control) {
+            controlPort.complete(-1);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private void readStderr(Path log) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+             Writer out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                stderr.append(line).append('\n');
+                out.write(line + "\n");
+                out.flush();
+                Matcher m = CONTROL_PORT.matcher(line);
+                if (m.find()) {
+                    controlPort.complete(Integer.parseInt(m.group(1)));
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone
+        } finally {
+            controlPort.complete(-1);
+        }
+    }
+
+    public SerialConsole console() {
+        return console;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The bench control channel (the board must have been built with {@code withControl()}). */
+    public synchronized ControlClient control() {
+        if (control == null) {
+            int port;
+            try {
+                port = controlPort.get(20, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new SimulatorException("the simulator did not announce its control port; its stderr:\n" + stderr, e);
+            }
+            if (port < 0) {
+                throw new SimulatorException("this board has no control channel (build it with withControl()); simulator stderr:\n" + stderr);
+            }
+            control = ControlClient.connect(port);
+        }
+        return control;
+    }
+
+    /** What the simulator printed on stderr (its own diagnostics, never the board's console). */
+    public String diagnostics() {
+        return stderr.toString();
+    }
+
+    /** Waits for the process to end by itself; returns its exit code, or -1 if it is still running. */
+    public int awaitExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (control != null) {
+            control.close();
+        }
+        // Closing stdin is the simulator's signal to power off; kill it if it does not.
+        console.close();
+        if (awaitExit(Duration.ofSeconds(5)) < 0) {
+            process.destroyForcibly();
+            awaitExit(Duration.ofSeconds(5));
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException ignored) {
+            // the JVM is already shutting down; the hook runs anyway
+        }
+    }
+
+    /** Fluent configuration of a simulated board. */
+    public static final class Builder {
+        private Path simulatorDir = defaultSimulatorDir();
+        private Path flashDir;
+        private Path logDir;
+        private String name = "sim";
+        private final Map<String, String> accessPoints = new LinkedHashMap<>();
+        private Integer joinMs;
+        private Integer heapBudget;
+        private Long seed;
+        private Path pty;
+        private boolean control;
+
+        public Builder simulatorDir(Path dir) {
+            this.simulatorDir = dir;
+            return this;
+        }
+
+        public Builder flashDir(Path dir) {
+            this.flashDir = dir;
+            return this;
+        }
+
+        public Builder logDir(Path dir) {
+            this.logDir = dir;
+            return this;
+        }
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** An access point in range; an empty password makes it open. */
+        public Builder accessPoint(String ssid, String password) {
+            accessPoints.put(ssid, password);
+            return this;
+        }
+
+        public Builder joinTime(Duration join) {
+            this.joinMs = (int) join.toMillis();
+            return this;
+        }
+
+        public Builder heapBudget(int bytes) {
+            this.heapBudget = bytes;
+            return this;
+        }
+
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder withControl() {
+            this.control = true;
+            return this;
+        }
+
+        /** Also offer the console on a pseudo-terminal linked at {@code link} (needs socat). */
+        public Builder pty(Path link) {
+            this.pty = link;
+            return this;
+        }
+
+        List<String> options() {
+            List<String> args = new ArrayList<>();
+            if (!accessPoints.isEmpty()) {
+                List<String> aps = new ArrayList<>();
+                accessPoints.forEach((ssid, pw) -> aps.add(ssid + ":" + pw));
+                args.addAll(List.of("--wifi", String.join(",", aps)));
+            }
+            if (joinMs != null) {
+                args.addAll(List.of("--join-ms", joinMs.toString()));
+            }
+            if (heapBudget != null) {
+                args.addAll(List.of("--heap-budget", heapBudget.toString()));
+            }
+            if (seed != null) {
+                args.addAll(List.of("--seed", seed.toString()));
+            }
+            if (control) {
+                args.addAll(List.of("--control", "0"));
+            }
+            if (pty != null) {
+                args.addAll(List.of("--pty", pty.toString()));
+            }
+            return args;
+        }
+
+        public SimulatedBoard start() {
+            try {
+                if (flashDir == null) {
+                    flashDir = Files.createTempDirectory("esp32-flash-");
+                }
+                if (logDir == null) {
+                    logDir = flashDir.resolveSibling(flashDir.getFileName() + "-logs");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a flash directory", e);
+            }
+            return new SimulatedBoard(this);
+        }
+
+        private static Path defaultSimulatorDir() {
+            String configured = System.getProperty("hil.simulator.dir", System.getenv("HIL_SIMULATOR_DIR"));
+            if (configured != null) {
+                return Path.of(configured).toAbsolutePath().normalize();
+            }
+            for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+                if (Files.isRegularFile(dir.resolve("simulator/bin/esp32sim"))) {
+                    return dir.resolve("simulator");
+                }
+            }
+            return Path.of("simulator").toAbsolutePath();
+        }
+    }
+}
