@@ -37,7 +37,7 @@ def init(heap_budget, seed, cause, mac_hex):
 
 
 def heap_used():
-    return gc.mem_alloc() - _base
+    return max(0, gc.mem_alloc() - _base)
 
 
 def heap_stats():

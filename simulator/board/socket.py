@@ -1,7 +1,5 @@
 # socket for the simulated ESP32: real TCP connections owned by the host. Errors carry the errno
 # values that MicroPython on an ESP32 raises.
-import binascii
-
 import _board
 
 AF_INET = 2
@@ -24,8 +22,9 @@ def getaddrinfo(host, port, af=0, type=0, proto=0, flags=0):
     return [(AF_INET, SOCK_STREAM, IPPROTO_TCP, "", (ip, port))]
 
 
-def _b64(data):
-    return binascii.b2a_base64(data, newline=False).decode()
+def _hex(data):
+    # bytes.hex/fromhex are built into MicroPython; this port's binascii is slow Python.
+    return bytes(data).hex()
 
 
 class socket:
@@ -54,7 +53,7 @@ class socket:
         _board.call("sock_connect", self._id, address[0], address[1], self._ms())
 
     def send(self, data):
-        return _board.call("sock_send", self._id, _b64(data), self._ms())
+        return _board.call("sock_send", self._id, _hex(data), self._ms())
 
     def sendall(self, data):
         self.send(data)
@@ -63,7 +62,7 @@ class socket:
         return self.send(data)
 
     def recv(self, bufsize):
-        return binascii.a2b_base64(_board.call("sock_recv", self._id, bufsize, self._ms()))
+        return bytes.fromhex(_board.call("sock_recv", self._id, bufsize, self._ms()))
 
     def _nonblocking_none(self, fn, *args):
         try:
@@ -88,7 +87,7 @@ class socket:
 
     def readline(self):
         return self._nonblocking_none(
-            lambda: binascii.a2b_base64(_board.call("sock_readline", self._id, self._ms()))
+            lambda: bytes.fromhex(_board.call("sock_readline", self._id, self._ms()))
         )
 
     def makefile(self, mode="rb", buffering=0):

@@ -1,7 +1,5 @@
 # ssl for the simulated ESP32: real TLS in the host, with the surface of MicroPython's mbedTLS
 # module (an SSLSocket reads and writes; it has no send/recv, just as on a board).
-import binascii
-
 import _board
 
 CERT_NONE = 0
@@ -36,7 +34,7 @@ class SSLSocket:
         self._sock.setblocking(flag)
 
     def getpeercert(self, binary_form=False):
-        der = binascii.a2b_base64(_board.call("sock_peercert", self._sock._id))
+        der = bytes.fromhex(_board.call("sock_peercert", self._sock._id))
         return der if binary_form else None
 
     def cipher(self):
@@ -72,7 +70,7 @@ class SSLContext:
     def wrap_socket(self, sock, server_side=False, do_handshake_on_connect=True, server_hostname=None):
         if server_side or self._server:
             raise OSError(95)  # EOPNOTSUPP: the board only acts as a TLS client
-        ca = None if self._ca is None else binascii.b2a_base64(self._ca, newline=False).decode()
+        ca = None if self._ca is None else self._ca.hex()
         _board.call("sock_tls", sock._id, server_hostname, self.verify_mode, ca, sock._ms())
         return SSLSocket(sock)
 

@@ -10,7 +10,7 @@ const { NetStack, Aborted } = require('./netstack');
 const { BoardError } = require('./errors');
 
 const RESPONSE_BYTES = 1 << 20;
-const MAX_CHUNK = 16 * 1024; // base64 of this fits the response buffer with room to spare
+const MAX_CHUNK = 16 * 1024; // hex or base64 of this fits the response buffer with room to spare
 const RESET_CAUSE = { power: 1, button: 2, software: 5 };
 const ROM_RST = {
   power: 'rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)',
@@ -268,11 +268,11 @@ class Board extends EventEmitter {
       case 'sock_connect':
         return net.connect(args[0], args[1], args[2], args[3], signal);
       case 'sock_send':
-        return net.send(args[0], Buffer.from(args[1], 'base64'), args[2], signal);
+        return net.send(args[0], Buffer.from(args[1], 'hex'), args[2], signal);
       case 'sock_recv':
-        return net.recv(args[0], Math.min(args[1], MAX_CHUNK), args[2], signal).then((b) => b.toString('base64'));
+        return net.recv(args[0], Math.min(args[1], MAX_CHUNK), args[2], signal).then((b) => b.toString('hex'));
       case 'sock_readline':
-        return net.readline(args[0], args[1], signal).then((b) => b.toString('base64'));
+        return net.readline(args[0], args[1], signal).then((b) => b.toString('hex'));
       case 'sock_close':
         return net.close(args[0]);
       case 'sock_tls':

@@ -203,11 +203,11 @@ class NetStack {
     }
   }
 
-  async startTls(id, hostname, verifyMode, caBase64, ms, signal) {
+  async startTls(id, hostname, verifyMode, caHex, ms, signal) {
     const s = this.get(id);
     if (!s.sock) throw new BoardError(ERRNO.ENOTCONN);
     const verify = verifyMode === 2;
-    if (verify && !caBase64) throw new BoardError(TLS.VERIFY_FAILED); // a board has no built-in trust store
+    if (verify && !caHex) throw new BoardError(TLS.VERIFY_FAILED); // a board has no built-in trust store
     const raw = s.sock;
     raw.removeAllListeners('data');
     raw.removeAllListeners('end');
@@ -215,7 +215,7 @@ class NetStack {
     raw.removeAllListeners('error');
     const leftover = s.take(-1);
     if (leftover.length) raw.unshift(leftover);
-    const options = { socket: raw, rejectUnauthorized: verify, ca: caBase64 ? [toPem(caBase64)] : undefined };
+    const options = { socket: raw, rejectUnauthorized: verify, ca: caHex ? [toPem(caHex)] : undefined };
     if (hostname && net.isIP(hostname) === 0) options.servername = hostname;
     if (!verify) options.checkServerIdentity = () => undefined;
     const secure = tls.connect(options);
@@ -248,7 +248,7 @@ class NetStack {
     const s = this.get(id);
     const cert = s.sock && typeof s.sock.getPeerCertificate === 'function' ? s.sock.getPeerCertificate() : null;
     if (!cert || !cert.raw) throw new BoardError(ERRNO.ENOTCONN);
-    return cert.raw.toString('base64');
+    return cert.raw.toString('hex');
   }
 
   cipher(id) {
@@ -292,8 +292,8 @@ class NetStack {
   }
 }
 
-function toPem(b64) {
-  const der = Buffer.from(b64, 'base64');
+function toPem(hex) {
+  const der = Buffer.from(hex, 'hex');
   const text = der.toString('latin1');
   if (text.includes('-----BEGIN')) return text;
   const body = der.toString('base64').match(/.{1,64}/g).join('\n');

@@ -1,0 +1,116 @@
+'use strict';
+const { test } = require('node:test');
+const assert = require('node:assert');
+const net = require('node:net');
+const tls = require('node:tls');
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { Sim, Control, tempDir, rawExec } = require('./helpers');
+
+const JOIN = "import network\nw = network.WLAN(network.STA_IF)\nw.active(True)\nw.connect('lab', 'pw')\n" +
+  "import time\nfor _ in range(100):\n    if w.isconnected(): break\n    time.sleep_ms(20)\nprint('joined', w.isconnected())";
+
+function echoServer() {
+  return new Promise((resolve) => {
+    const server = net.createServer((s) => s.pipe(s));
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+async function bootedSim(t, extra = []) {
+  const sim = new Sim(['--flash', tempDir(), '--wifi', 'lab:pw,cafe:', '--join-ms', '50', '--control', '0', ...extra]);
+  t.after(() => sim.kill());
+  await sim.expect('>>> ');
+  return sim;
+}
+
+test('TCP echo through the board socket module against a local server', async (t) => {
+  const server = await echoServer();
+  t.after(() => server.close());
+  const sim = await bootedSim(t);
+  const [out, err] = await rawExec(
+    sim,
+    JOIN + `\nimport socket\nai = socket.getaddrinfo('localhost', ${server.address().port})[0][-1]\n` +
+      's = socket.socket()\ns.settimeout(2)\ns.connect(ai)\ns.write(b"ping\\n")\nprint(s.readline())\n' +
+      's.sendall(bytes(range(256)))\nbuf = b""\nwhile len(buf) < 256:\n    buf += s.recv(256)\nprint(buf == bytes(range(256)))\ns.close()',
+  );
+  assert.strictEqual(err, '');
+  assert.strictEqual(out, "joined True\r\nb'ping\\n'\r\nTrue\r\n");
+});
+
+test('a socket read times out with ETIMEDOUT and a refused connect says ECONNREFUSED', async (t) => {
+  const server = await echoServer();
+  t.after(() => server.close());
+  const closed = net.createServer();
+  await new Promise((r) => closed.listen(0, '127.0.0.1', r));
+  const refusedPort = closed.address().port;
+  closed.close();
+  const sim = await bootedSim(t);
+  const [out] = await rawExec(
+    sim,
+    JOIN + `\nimport socket\ns = socket.socket()\ns.settimeout(0.2)\ns.connect(('127.0.0.1', ${server.address().port}))\n` +
+      'try:\n    s.recv(10)\nexcept OSError as e:\n    print("recv", e.errno)\ns.close()\n' +
+      `c = socket.socket()\ntry:\n    c.connect(('127.0.0.1', ${refusedPort}))\nexcept OSError as e:\n    print("connect", e.errno)`,
+  );
+  assert.strictEqual(out, 'joined True\r\nrecv 110\r\nconnect 111\r\n');
+});
+
+test('wrong password and missing access point give the ESP32 status codes', async (t) => {
+  const sim = await bootedSim(t);
+  const [out] = await rawExec(
+    sim,
+    "import network, time\nw = network.WLAN(network.STA_IF)\nw.active(True)\n" +
+      "def join(ssid, key):\n    w.connect(ssid, key)\n    for _ in range(100):\n        s = w.status()\n" +
+      "        if s != network.STAT_CONNECTING: return s\n        time.sleep_ms(20)\n" +
+      "print(join('lab', 'wrong') == network.STAT_WRONG_PASSWORD, w.isconnected())\n" +
+      "print(join('nowhere', 'x') == network.STAT_NO_AP_FOUND)\nprint(join('cafe', '') == network.STAT_GOT_IP)\n" +
+      "print([n[0] for n in w.scan()])",
+  );
+  assert.strictEqual(out, "True False\r\nTrue\r\nTrue\r\n[b'lab', b'cafe']\r\n");
+});
+
+test('Wi-Fi down through the control channel: isconnected() goes false and sockets fail; up restores', async (t) => {
+  const server = await echoServer();
+  t.after(() => server.close());
+  const sim = await bootedSim(t);
+  const ctl = await Control.connect(await sim.controlPort());
+  t.after(() => ctl.close());
+  const [joined] = await rawExec(sim, JOIN);
+  assert.strictEqual(joined, 'joined True\r\n');
+  await ctl.waitFor((l) => l.event === 'wifi' && l.connected === true);
+  assert.deepStrictEqual((await ctl.send({ cmd: 'wifi_down', mode: 'reset' })).ok, true);
+  await ctl.waitFor((l) => l.event === 'wifi' && l.connected === false);
+  const [down] = await rawExec(sim, `import socket\ns = socket.socket()\ntry:\n    s.connect(('127.0.0.1', ${server.address().port}))\nexcept OSError as e:\n    print(w.isconnected(), e.errno)`);
+  assert.strictEqual(down, 'False 113\r\n');
+  await ctl.send({ cmd: 'wifi_up' });
+  await ctl.waitFor((l) => l.event === 'wifi' && l.connected === true);
+  const [up, upErr] = await rawExec(sim, `s = socket.socket()\ns.connect(('127.0.0.1', ${server.address().port}))\ns.write(b'x')\nprint(w.isconnected(), s.read(1))\ns.close()`);
+  assert.strictEqual(upErr, '');
+  assert.strictEqual(up, "True b'x'\r\n");
+});
+
+test('TLS to a local TLS server, verified against its CA; an unknown CA is refused', async (t) => {
+  const dir = tempDir('esp32sim-tls-');
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key,
+    '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
+  const server = tls.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (s) => s.pipe(s));
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => server.close());
+  const port = server.address().port;
+  const sim = await bootedSim(t);
+  const pem = fs.readFileSync(cert, 'utf8');
+  const [out, err] = await rawExec(
+    sim,
+    JOIN + `\nimport socket, ssl\nCA = ${JSON.stringify(pem)}\n` +
+      "ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)\nctx.load_verify_locations(cadata=CA)\n" +
+      `s = socket.socket()\ns.connect(('127.0.0.1', ${port}))\nss = ctx.wrap_socket(s, server_hostname='localhost')\n` +
+      "ss.write(b'secret hello')\nprint(ss.read(12))\nprint(len(ss.getpeercert(True)) > 100)\nss.close()\n" +
+      `s2 = socket.socket()\ns2.connect(('127.0.0.1', ${port}))\nctx2 = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)\n` +
+      "try:\n    ctx2.wrap_socket(s2, server_hostname='localhost')\nexcept OSError as e:\n    print(e.args)",
+  );
+  assert.strictEqual(err, '');
+  assert.strictEqual(out, "joined True\r\nb'secret hello'\r\nTrue\r\n(-9984, 'MBEDTLS_ERR_X509_CERT_VERIFY_FAILED')\r\n");
+});
