@@ -13,7 +13,7 @@ const JOIN = "import network\nw = network.WLAN(network.STA_IF)\nw.active(True)\n
 
 function echoServer() {
   return new Promise((resolve) => {
-    const server = net.createServer((s) => s.pipe(s));
+    const server = net.createServer((s) => s.on('error', () => {}).pipe(s));
     server.listen(0, '127.0.0.1', () => resolve(server));
   });
 }
@@ -96,7 +96,7 @@ test('TLS to a local TLS server, verified against its CA; an unknown CA is refus
   const cert = path.join(dir, 'cert.pem');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key,
     '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
-  const server = tls.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (s) => s.pipe(s));
+  const server = tls.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (s) => s.on('error', () => {}).pipe(s));
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   t.after(() => server.close());
   const port = server.address().port;
