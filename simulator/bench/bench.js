@@ -47,12 +47,10 @@ function exec(child, code) {
   });
 }
 
-// The budget is raised here because each bridge call keeps ~180 bytes alive until the REPL
-// statement ends (a known leak in the WebAssembly port's JS-string returns; see simulator/README.md).
 async function roundTrip(rounds) {
   const server = net.createServer((s) => s.on('error', () => {}).pipe(s));
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const child = spawn(process.execPath, [BIN, '--flash', tmp(), '--wifi', 'b:pw', '--join-ms', '10', '--heap-budget', '8000000'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [BIN, '--flash', tmp(), '--wifi', 'b:pw', '--join-ms', '10'], { stdio: ['pipe', 'pipe', 'inherit'] });
   await new Promise((resolve) => {
     let out = '';
     const onData = (d) => {

@@ -12,11 +12,11 @@ reset_cause = 1
 mac = b""
 _base = 0
 _high_water = 0
-_SLACK = 8192  # collect only when the heap grew this much past the high-water mark
+_reported = 0
 
 
 def init(heap_budget, seed, cause, mac_hex):
-    global budget, reset_cause, mac, _base
+    global budget, reset_cause, mac
     budget = heap_budget
     reset_cause = cause
     mac = bytes.fromhex(mac_hex)
@@ -38,36 +38,30 @@ def init(heap_budget, seed, cause, mac_hex):
     import socket  # noqa: F401
     import ssl  # noqa: F401
 
-    gc.collect()
-    _base = gc.mem_alloc()
-
 
 def heap_used():
+    """Bytes the interpreter holds. Inside a running program this includes every object made since
+    the program started: this port collects garbage only when control returns to its top level."""
     return max(0, gc.mem_alloc() - _base)
 
 
-def heap_stats():
-    return heap_used(), _high_water
-
-
-def _check_heap():
-    global _high_water
-    used = heap_used()
-    if used <= _high_water + _SLACK and used <= budget:
-        return
-    gc.collect()
-    used = heap_used()
-    if used > _high_water:
-        _high_water = used
-        notify(event="heap", used=used, high_water=used, budget=budget)
-    if used > budget:
-        notify(event="memory_error", used=used, budget=budget)
-        raise MemoryError("memory allocation failed, heap budget of %d bytes exceeded" % budget)
+def measure(baseline=False):
+    """Called by the host at the top level right after a collection, so the figure is the live heap."""
+    global _high_water, _base, _reported
+    if baseline:
+        _base = gc.mem_alloc()
+        return 0
+    live = heap_used()
+    # Small differences are the measurement's own allocations: report only real changes.
+    if live > _high_water or abs(live - _reported) > 256:
+        _high_water = max(_high_water, live)
+        _reported = live
+        notify(event="heap", used=live, high_water=_high_water, budget=budget)
+    return live
 
 
 def call(op, *args):
     """Blocking request to the host; raises what a board would raise."""
-    _check_heap()
     answer = json.loads(js.hil_call(op, json.dumps(args)))
     if "i" in answer:
         raise KeyboardInterrupt

@@ -95,6 +95,14 @@ function installBoardModules(mp) {
   }
 }
 
+// This port frees memory only when control returns to its top level (it cannot scan the WebAssembly
+// stack for roots), so the live heap can be measured only between top-level runs: ask for a
+// collection, which happens as that run returns, then read the figure in a second run.
+function measureHeap(mp, baseline = false) {
+  mp.runPython("__import__('gc').collect()");
+  return mp.runPython(`__import__('_board').measure(${baseline ? 'True' : 'False'})`);
+}
+
 function pyStr(s) {
   return JSON.stringify(String(s));
 }
@@ -123,15 +131,17 @@ async function main() {
       `import sys\nsys.path.insert(1, '/.board')\nimport _board\n` +
         `_board.init(${cfg.heapBudget}, ${cfg.seed === null ? 'None' : cfg.seed}, ${resetCause}, ${pyStr(cfg.mac)})\n`,
     );
+    measureHeap(mp, true);
     const runFile = (name) => {
       const result = mp.runPython(`_board.run_file(${pyStr(name)})`);
       out.flush();
+      measureHeap(mp);
       return result;
     };
     let softReset = runFile('boot.py') === 'exit';
     if (!softReset && !rawMode) softReset = runFile('main.py') === 'exit';
     if (!softReset) {
-      const repl = new ReplDriver(mp, out, bridge, rawMode);
+      const repl = new ReplDriver(mp, out, bridge, rawMode, () => measureHeap(mp));
       repl.start();
       const outcome = repl.run();
       rawMode = outcome.rawMode;

@@ -34,7 +34,7 @@ class Board extends EventEmitter {
     this.pins = new Map(); // output pins: pin -> value
     this.inputs = new Map(); // input levels set from the bench
     this.adc = new Map(); // ADC readings (16-bit) set from the bench
-    this.heap = { used: 0, high_water: 0, budget: heapBudget, memory_errors: 0 };
+    this.heap = { used: 0, high_water: 0, budget: heapBudget };
     this.wifi = new Wifi({ aps, joinMs, onChange: (ev) => this.onWifi(ev) });
     this.net = new NetStack({ wifi: this.wifi, onEvent: (ev) => this.emit('event', ev) });
     this.idleWaiters = [];
@@ -172,8 +172,6 @@ class Board extends EventEmitter {
     } else if (ev.event === 'heap') {
       this.heap.used = ev.used;
       this.heap.high_water = Math.max(this.heap.high_water, ev.high_water);
-    } else if (ev.event === 'memory_error') {
-      this.heap.memory_errors++;
     }
     this.emit('event', ev);
   }

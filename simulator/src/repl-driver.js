@@ -6,8 +6,10 @@ const RAW_BANNER = 'raw REPL; CTRL-B to exit\r\n>';
 const WINDOW = 128;
 
 class ReplDriver {
-  constructor(mp, out, bridge, rawMode) {
+  constructor(mp, out, bridge, rawMode, measureHeap) {
     this.mp = mp;
+    this.measureHeap = measureHeap;
+    this.ran = false; // a statement ran since the heap was last measured
     this.out = out;
     this.bridge = bridge;
     this.raw = rawMode;
@@ -35,6 +37,10 @@ class ReplDriver {
   // Processes serial input until the REPL asks for a soft reset.
   run() {
     for (;;) {
+      if (this.ran && !this.paste) {
+        this.ran = false;
+        this.measureHeap();
+      }
       const answer = JSON.parse(this.bridge.call('repl_read', []));
       const bytes = Buffer.from(answer.r, 'base64');
       for (const b of bytes) {
@@ -59,6 +65,7 @@ class ReplDriver {
 
   feed(b) {
     const wasRaw = this.raw;
+    if (b === 13 || b === 4) this.ran = true;
     const result = this.mp.replProcessChar(b);
     this.out.flush();
     if (wasRaw) {
