@@ -26,12 +26,16 @@ def init(heap_budget, seed, cause, mac_hex):
         random.seed(seed)
     # Built-ins that a real ESP32 provides differently: its own sleep, urandom and heap figures.
     import _gc
+    import _hashlib
     import _os
+    import _select
     import _time
 
     sys.modules["time"] = _time
     sys.modules["os"] = _os
     sys.modules["gc"] = _gc
+    sys.modules["select"] = _select
+    sys.modules["hashlib"] = _hashlib
     # On a board these are frozen into flash and cost no heap: load them before the baseline.
     import machine  # noqa: F401
     import network  # noqa: F401

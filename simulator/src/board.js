@@ -2,6 +2,7 @@
 // One simulated ESP32 as seen from the host thread: it owns the board's worker (the CPU running
 // MicroPython), its serial input queue, Wi-Fi radio, TCP/IP stack, pins and reset line. A Node
 // process can host many of these; the CLI wires one to stdio and a control channel.
+const crypto = require('node:crypto');
 const path = require('node:path');
 const { Worker } = require('node:worker_threads');
 const { EventEmitter } = require('node:events');
@@ -273,6 +274,11 @@ class Board extends EventEmitter {
         return net.readline(args[0], args[1], signal).then((b) => b.toString('hex'));
       case 'sock_close':
         return net.close(args[0]);
+      case 'hash':
+        if (args[0] !== 'sha1' && args[0] !== 'md5') throw new BoardError(22);
+        return crypto.createHash(args[0]).update(Buffer.from(args[1], 'hex')).digest('hex');
+      case 'sock_poll':
+        return net.poll(args[0], args[1], signal);
       case 'sock_tls':
         return net.startTls(args[0], args[1], args[2], args[3], args[4], signal);
       case 'sock_peercert':

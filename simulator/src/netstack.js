@@ -79,27 +79,6 @@ class NetStack {
     return s;
   }
 
-  // Resolves when something changes on the socket or the link, 'timeout' after ms (ms < 0: never).
-  wait(s, ms, signal) {
-    return new Promise((resolve, reject) => {
-      let timer = null;
-      const done = (value) => {
-        clearTimeout(timer);
-        s.off('change', onChange);
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      };
-      const onChange = () => done('change');
-      const onAbort = () => {
-        done(null);
-        reject(new Aborted());
-      };
-      s.on('change', onChange);
-      signal.addEventListener('abort', onAbort);
-      if (ms >= 0) timer = setTimeout(() => done('timeout'), ms);
-    });
-  }
-
   async dns(host) {
     if (!this.linkUp) throw new BoardError(-202);
     try {
@@ -171,7 +150,7 @@ class NetStack {
       if (ms === 0) throw new BoardError(ERRNO.EAGAIN);
       const left = deadline < 0 ? -1 : deadline - Date.now();
       if (deadline >= 0 && left <= 0) throw new BoardError(ERRNO.ETIMEDOUT);
-      await this.wait(s, left, signal);
+      await this.waitAny([s], left, signal);
     }
   }
 
@@ -188,8 +167,57 @@ class NetStack {
       if (ms === 0) throw new BoardError(ERRNO.EAGAIN);
       const left = deadline < 0 ? -1 : deadline - Date.now();
       if (deadline >= 0 && left <= 0) throw new BoardError(ERRNO.ETIMEDOUT);
-      await this.wait(s, left, signal);
+      await this.waitAny([s], left, signal);
     }
+  }
+
+  // What select.poll reports for a socket right now: POLLIN 1, POLLOUT 4, POLLERR 8, POLLHUP 16.
+  readiness(id, mask) {
+    const s = this.sockets.get(id);
+    if (!s) return 32; // POLLNVAL: the socket was closed
+    let ev = 0;
+    if (!this.silent) {
+      if (mask & 1 && (s.buffered > 0 || s.eof || s.error)) ev |= 1;
+      if (s.error) ev |= 8;
+      if (s.eof) ev |= 16;
+    }
+    if (mask & 4 && s.sock && !s.error) ev |= 4; // sends never block: the host buffers them
+    return ev;
+  }
+
+  // select.poll over several sockets: [[id, revents], ...] for those ready, [] on timeout.
+  async poll(entries, ms, signal) {
+    const deadline = ms < 0 ? -1 : Date.now() + ms;
+    for (;;) {
+      const ready = [];
+      for (const [id, mask] of entries) {
+        const ev = this.readiness(id, mask);
+        if (ev) ready.push([id, ev]);
+      }
+      const left = deadline < 0 ? -1 : deadline - Date.now();
+      if (ready.length || (deadline >= 0 && left <= 0)) return ready;
+      await this.waitAny(entries.map(([id]) => this.sockets.get(id)), left, signal);
+    }
+  }
+
+  // Resolves when one of the sockets changes (a link change wakes them all) or after ms (< 0: never).
+  waitAny(list, ms, signal) {
+    return new Promise((resolve, reject) => {
+      let timer = null;
+      const done = () => {
+        clearTimeout(timer);
+        for (const s of list) s.off('change', done);
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        done();
+        reject(new Aborted());
+      };
+      for (const s of list) s.on('change', done);
+      signal.addEventListener('abort', onAbort);
+      if (ms >= 0) timer = setTimeout(done, ms);
+    });
   }
 
   close(id) {
