@@ -25,6 +25,7 @@ def init(heap_budget, seed, cause, mac_hex):
 
         random.seed(seed)
     # Built-ins that a real ESP32 provides differently: its own sleep, urandom and heap figures.
+    import _binascii
     import _gc
     import _hashlib
     import _os
@@ -36,6 +37,7 @@ def init(heap_budget, seed, cause, mac_hex):
     sys.modules["gc"] = _gc
     sys.modules["select"] = _select
     sys.modules["hashlib"] = _hashlib
+    sys.modules["binascii"] = _binascii
     # On a board these are frozen into flash and cost no heap: load them before the baseline.
     import machine  # noqa: F401
     import network  # noqa: F401

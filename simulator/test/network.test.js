@@ -114,3 +114,19 @@ test('TLS to a local TLS server, verified against its CA; an unknown CA is refus
   assert.strictEqual(err, '');
   assert.strictEqual(out, "joined True\r\nb'secret hello'\r\nTrue\r\n(-9984, 'MBEDTLS_ERR_X509_CERT_VERIFY_FAILED')\r\n");
 });
+
+test('select.poll waits in the host for board sockets, and hashlib has the sha1 a board has', async (t) => {
+  const server = await echoServer();
+  t.after(() => server.close());
+  const sim = await bootedSim(t);
+  const [out, err] = await rawExec(
+    sim,
+    JOIN + `\nimport socket, select, time, hashlib\ns = socket.socket()\ns.connect(('127.0.0.1', ${server.address().port}))\n` +
+      's.setblocking(False)\np = select.poll()\np.register(s, select.POLLIN)\nt0 = time.ticks_ms()\n' +
+      'print(p.poll(200), time.ticks_diff(time.ticks_ms(), t0) >= 190)\ns.write(b"x")\n' +
+      'r = p.poll(2000)\nprint(r[0][0] is s, r[0][1] & select.POLLIN, s.read(5), s.read(5))\n' +
+      'print(hashlib.sha1(b"abc").digest().hex())',
+  );
+  assert.strictEqual(err, '');
+  assert.strictEqual(out, "joined True\r\n[] True\r\nTrue 1 b'x' None\r\na9993e364706816aba3e25717850c26c9cd0d89d\r\n");
+});
