@@ -191,7 +191,7 @@ class Server:
     def on_message(self, client, kind, data):
         if kind == 0x1:
             text = data.decode("utf-8", "replace")
-            log(client.tag(), "text", "size=%d" % len(data), json.dumps(text[:80]))
+            log(client.tag(), "text", "size=%d" % len(data), json.dumps(text[:200]))
             if not self.args.no_echo:
                 client.send_text(text)
         else:

@@ -53,8 +53,9 @@ DEFAULTS = {
     "LOG_PREVIEW": 40,
     "SAFE_MODE_PIN": 0,
     "SAFE_MODE_FILE": "safemode",
-    "LED_PIN": 2,
+    "LED_PIN": 2,  # used by examples/advanced_example.py
     "ADC_PIN": 34,
+    "REPORT_INTERVAL_MS": 10000,
 }
 
 OP_CONT, OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG = 0, 1, 2, 8, 9, 10
@@ -785,9 +786,12 @@ class Client:
 
     # -- main loop
 
-    def run_forever(self):
+    def run_forever(self, on_tick=None):
+        """Polls until stopped; on_tick() (if given) runs about every 100 ms between polls."""
         while not self.stopped:
-            self.poll(1000)
+            self.poll(100 if on_tick else 1000)
+            if on_tick:
+                on_tick()
 
     def poll(self, timeout_ms=100):
         """One step, returning within about timeout_ms (connect attempts can take longer)."""
@@ -1048,7 +1052,7 @@ def safe_mode(cfg=None):
     return _safe_mode or None
 
 
-def main(on_message=None, cfg=None):
+def main(on_message=None, cfg=None, on_tick=None):
     """Runs the client until Ctrl-C (which returns to the REPL) or a configured give-up."""
     global client
     try:
@@ -1057,7 +1061,7 @@ def main(on_message=None, cfg=None):
         log("error", "kind", "config", "detail", str(e))
         return None
     try:
-        client.run_forever()
+        client.run_forever(on_tick)
     except KeyboardInterrupt:
         if client.conn is not None:
             client._close_handshake(1001, "going away")

@@ -1,0 +1,195 @@
+package io.esp32hil.firmware;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.esp32hil.console.SerialConsole;
+import io.esp32hil.sim.SimulatedBoard;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The unchanged firmware (boot.py, main.py, websocket_client.py, or the advanced example) on a
+ * simulated board, against firmware/tools/test_server.py on a real socket: what the board prints and
+ * what the server logs must both show each behaviour.
+ */
+class FirmwareIntegrationTest {
+    private static final Duration T = Duration.ofSeconds(20);
+
+    @TempDir
+    Path tmp;
+
+    private PythonTestServer server;
+    private SimulatedBoard board;
+
+    @AfterEach
+    void stop() {
+        if (board != null) {
+            board.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private Map<String, Object> config(int port) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("WIFI_SSID", "lab");
+        c.put("WIFI_PASSWORD", "s3cret-pw");
+        c.put("WS_URL", "ws://127.0.0.1:" + port + "/ws?token=t0ken");
+        c.put("WIFI_TIMEOUT_MS", 1500);
+        c.put("PING_INTERVAL_MS", 1000);
+        c.put("PING_TIMEOUT_MS", 1500);
+        c.put("RECONNECT_DELAY_MS", 300);
+        c.put("RECONNECT_MAX_DELAY_MS", 2000);
+        c.put("WIFI_CHECK_MS", 300);
+        c.put("STATUS_INTERVAL_MS", 0);
+        return c;
+    }
+
+    private SerialConsole boot(Map<String, Object> config) {
+        Firmware.deploy(tmp.resolve("flash"), config);
+        return start();
+    }
+
+    private SerialConsole start() {
+        board = SimulatedBoard.builder()
+                .flashDir(tmp.resolve("flash"))
+                .logDir(tmp.resolve("logs"))
+                .name("board")
+                .accessPoint("lab", "s3cret-pw")
+                .joinTime(Duration.ofMillis(100))
+                .withControl()
+                .start();
+        SerialConsole console = board.console();
+        console.expect("[ws] wifi connected ip=", T);
+        console.expect(Pattern.compile("\\[ws\\] connected url=ws://127\\.0\\.0\\.1:\\d+/ws\\?<redacted> ms=\\d+"), T);
+        server.awaitLine("#\\d+ open .* path=/ws\\?<redacted>", T);
+        return console;
+    }
+
+    private PythonTestServer startServer(int port) {
+        server = PythonTestServer.start(port, tmp.resolve("server.log"));
+        return server;
+    }
+
+    @Test
+    void connectsReceivesAndItsMessagesAreEchoed() throws Exception {
+        startServer(0);
+        Map<String, Object> config = config(server.port());
+        config.put("STATUS_INTERVAL_MS", 700);
+        SerialConsole console = boot(config);
+        server.command("hello board ✓");
+        console.expect("[ws] rx type=text size=15 data=\"hello board ✓\"", T);
+        String size = console.expect(Pattern.compile("\\[ws\\] tx type=text size=(\\d+)"), T).group(1);
+        server.awaitLine("#\\d+ text size=" + size + " .*\\\\\"type\\\\\": \\\\\"status\\\\\"", T);
+        console.expect("[ws] rx type=text size=" + size + " data=\"{", T);
+        console.expect("[ws] pong rx ms=", T);
+        assertThat(Files.readString(tmp.resolve("logs/board.log")) + String.join("\n", server.lines()))
+                .as("no secret in any log")
+                .doesNotContain("s3cret-pw")
+                .doesNotContain("t0ken");
+    }
+
+    @Test
+    void serverCloseIsLoggedWithCodeAndReasonThenTheBoardReconnects() {
+        startServer(0);
+        SerialConsole console = boot(config(server.port()));
+        server.command("/close 1001 maintenance window");
+        console.expect("[ws] closed code=1001 reason=\"maintenance window\" by=server", T);
+        server.awaitLine("#1 close code=1001", T);
+        String reconnect = console.expect(Pattern.compile("\\[ws\\] reconnect in_ms=(\\d+) attempt=1"), T).group(1);
+        assertThat(Integer.parseInt(reconnect)).isBetween(300, 360);
+        console.expect("[ws] connected url=", T);
+        server.awaitLine("#2 open", T);
+    }
+
+    @Test
+    void serverGoneAndBackOnTheSamePortWithGrowingDelays() {
+        startServer(0);
+        int port = server.port();
+        SerialConsole console = boot(config(port));
+        server.close();
+        console.expect("[ws] closed code=1001 reason=\"server shutting down\" by=server", T);
+        int previous = 0;
+        for (int attempt = 2; attempt <= 4; attempt++) {
+            console.expect("[ws] connect failed stage=tcp detail=\"OSError [Errno 111] ECONNREFUSED\"", T);
+            Matcher m = Pattern.compile("in_ms=(\\d+) attempt=(\\d+)").matcher(console.expect("[ws] reconnect in_ms=", T).text()
+                    + console.expect(Pattern.compile("\\d+ attempt=\\d+"), T).text());
+            assertThat(m.find()).isTrue();
+            int delay = Integer.parseInt(m.group(1));
+            assertThat(Integer.parseInt(m.group(2))).isEqualTo(attempt + 0);
+            assertThat(delay).isGreaterThan(previous).isBetween(300, 2000);
+            previous = delay;
+        }
+        startServer(port);
+        console.expect("[ws] connected url=", T);
+        server.awaitLine("#1 open", T);
+    }
+
+    @Test
+    void wifiLostAndBack() {
+        startServer(0);
+        SerialConsole console = boot(config(server.port()));
+        board.control().wifiDown(false);
+        console.expect("[ws] wifi lost", T);
+        console.expect("[ws] closed code=1006 reason=\"wifi lost\" by=network", T);
+        console.expect("[ws] wifi failed status=", T);
+        board.control().wifiUp();
+        console.expect("[ws] wifi connected", T);
+        console.expect("[ws] connected url=", T);
+        server.awaitLine("#2 open", T);
+    }
+
+    @Test
+    void aHalfOpenLinkIsNoticedByThePingTimeout() {
+        startServer(0);
+        SerialConsole console = boot(config(server.port()));
+        server.command("/mute");
+        server.awaitLine("muted", T);
+        String waited = console.expect(Pattern.compile("\\[ws\\] ping timeout ms=(\\d+)"), T).group(1);
+        assertThat(Integer.parseInt(waited)).isBetween(1500, 2500);
+        console.expect("[ws] closed code=1006 reason=\"ping timeout\" by=network", T);
+        server.command("/unmute");
+        console.expect("[ws] connected url=", T);
+        console.expect("[ws] pong rx", T);
+    }
+
+    @Test
+    void reportsMadeWhileOfflineArriveInOrderAfterReconnecting() throws Exception {
+        startServer(0);
+        int port = server.port();
+        Map<String, Object> config = config(port);
+        config.put("REPORT_INTERVAL_MS", 150);
+        config.put("OUTBOX_SIZE", 64);
+        Firmware.deploy(tmp.resolve("flash"), config);
+        Files.copy(Firmware.DIR.resolve("examples/advanced_example.py"), tmp.resolve("flash/main.py"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        SerialConsole console = start();
+        server.awaitLine("\"seq\\\\\": 2[,}]", T);
+        server.close();
+        console.expect("[ws] closed code=1001", T);
+        console.expect("[ws] outbox queued size=3", T);
+        startServer(port);
+        String flushed = console.expect(Pattern.compile("\\[ws\\] outbox flushed count=(\\d+)"), T).group(1);
+        assertThat(Integer.parseInt(flushed)).isGreaterThanOrEqualTo(3);
+        server.awaitLine("\"seq\\\\\": " + (Integer.parseInt(flushed) + 3) + "[,}]", T);
+        List<Integer> seqs = server.lines().stream()
+                .map(Pattern.compile("\\\\\"seq\\\\\": (\\d+)")::matcher)
+                .filter(Matcher::find)
+                .map(m -> Integer.parseInt(m.group(1)))
+                .toList();
+        int first = seqs.get(0);
+        for (int i = 0; i < seqs.size(); i++) {
+            assertThat(seqs.get(i)).as("report %d of %s (none lost, none reordered)", i, seqs).isEqualTo(first + i);
+        }
+    }
+}
