@@ -9,6 +9,9 @@ on its standard input act on every connected client:
     /close [CODE [REASON]]   close with a status code (default 1000)
     /drop             cut the TCP connections without a close frame
     /ping [DATA]      send a ping
+    /frag TEXT        send TEXT as a message fragmented into three frames
+    /big N            send a text message of N bytes
+    /raw HEX          send raw bytes (for malformed frames), e.g. /raw 8301ff
     /mute             stop reading and answering (a half-open link, as the client sees it)
     /unmute           back to normal
     /quit             stop the server
@@ -56,14 +59,15 @@ class Client:
     def tag(self):
         return "#%d" % self.number
 
-    def send_frame(self, opcode, payload=b""):
+    def send_frame(self, opcode, payload=b"", fin=True):
         n = len(payload)
+        b0 = (0x80 if fin else 0) | opcode
         if n < 126:
-            header = struct.pack("!BB", 0x80 | opcode, n)
+            header = struct.pack("!BB", b0, n)
         elif n < 65536:
-            header = struct.pack("!BBH", 0x80 | opcode, 126, n)
+            header = struct.pack("!BBH", b0, 126, n)
         else:
-            header = struct.pack("!BBQ", 0x80 | opcode, 127, n)
+            header = struct.pack("!BBQ", b0, 127, n)
         self.writer.write(header + payload)
 
     def send_text(self, text):
@@ -209,6 +213,12 @@ class Server:
                     client.send_text(json.dumps({"type": "test", "seq": seq, "time": time.time()}))
 
     def command(self, line):
+        try:
+            self.run_command(line)
+        except (ValueError, IndexError) as e:
+            log("bad command", repr(line), "(%s)" % e)
+
+    def run_command(self, line):
         words = line.split(" ", 2)
         targets = list(self.clients.values())
         if line == "/quit":
@@ -226,11 +236,24 @@ class Server:
         elif words[0] == "/ping":
             for c in targets:
                 c.send_frame(0x9, line[6:].encode())
+        elif words[0] == "/frag":
+            data = line[6:].encode()
+            third = max(1, len(data) // 3)
+            for c in targets:
+                c.send_frame(0x1, data[:third], fin=False)
+                c.send_frame(0x0, data[third:2 * third], fin=False)
+                c.send_frame(0x0, data[2 * third:])
+        elif words[0] == "/big":
+            for c in targets:
+                c.send_text("x" * int(words[1]))
+        elif words[0] == "/raw":
+            for c in targets:
+                c.writer.write(bytes.fromhex(line[5:].replace(" ", "")))
         elif line in ("/mute", "/unmute"):
             self.muted = line == "/mute"
             log("muted" if self.muted else "unmuted")
         elif line.startswith("/"):
-            log("unknown command", line, "(try /close /drop /ping /mute /unmute /quit)")
+            log("unknown command", line, "(try /close /drop /ping /frag /big /raw /mute /unmute /quit)")
         elif line:
             for c in targets:
                 c.send_text(line)

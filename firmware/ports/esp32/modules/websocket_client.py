@@ -429,15 +429,15 @@ def parse_close(payload):
 # Reconnection and outbox
 
 
-def backoff_delay(failures, base, cap, jitter, rand=None):
-    """Delay before the next attempt after `failures` consecutive failures (>= 1): base * 2^(n-1)
+def backoff_delay(attempt, base, cap, jitter, rand=None):
+    """Delay before attempt n (1 = the first after a working connection ended): base * 2^(n-1)
     spread by +-jitter, kept within [base, cap]. With jitter < 1/3 each delay is longer than the
     previous one until the cap."""
     if rand is None:
         import random
 
         rand = random.random
-    nominal = int(base) << min(failures - 1, 20)
+    nominal = int(base) << min(attempt - 1, 20)
     delay = int(nominal * (1 + jitter * (2 * rand() - 1)))
     return max(min(base, cap), min(cap, delay))
 
@@ -852,9 +852,10 @@ class Client:
                 self._give_up()
                 return
         cfg = self.cfg
-        delay = backoff_delay(max(1, self.failures), cfg["RECONNECT_DELAY_MS"], cfg["RECONNECT_MAX_DELAY_MS"], cfg["RECONNECT_JITTER"])
+        attempt = self.failures + 1
+        delay = backoff_delay(attempt, cfg["RECONNECT_DELAY_MS"], cfg["RECONNECT_MAX_DELAY_MS"], cfg["RECONNECT_JITTER"])
         self.next_attempt = time.ticks_add(time.ticks_ms(), delay)
-        log("reconnect", "in_ms", delay, "attempt", self.failures + 1)
+        log("reconnect", "in_ms", delay, "attempt", attempt)
         gc.collect()
 
     def _give_up(self):

@@ -192,4 +192,38 @@ class FirmwareIntegrationTest {
             assertThat(seqs.get(i)).as("report %d of %s (none lost, none reordered)", i, seqs).isEqualTo(first + i);
         }
     }
+
+    @Test
+    void aFragmentedMessageFromTheServerIsReassembled() {
+        startServer(0);
+        SerialConsole console = boot(config(server.port()));
+        server.command("/frag one two three, fragmented");
+        console.expect("[ws] rx type=text size=25 data=\"one two three, fragmented\"", T);
+    }
+
+    @Test
+    void aBadServerGetsTheRightCloseCodeAndTheBoardCarriesOn() {
+        startServer(0);
+        Map<String, Object> config = config(server.port());
+        config.put("MAX_MESSAGE_SIZE", 1000);
+        SerialConsole console = boot(config);
+        String[][] cases = {
+            {"/raw 830141", "1002", "unknown opcode 3"},
+            {"/raw c10141", "1002", "reserved bits set"},
+            {"/raw 8102c328", "1007", "invalid UTF-8 in a text message"},
+            {"/big 1001", "1009", "message of 1001 bytes over the limit of 1000"},
+            {"/raw 897e0080", "1002", "control frame of 128 bytes"},
+        };
+        int connection = 1;
+        for (String[] c : cases) {
+            server.command(c[0]);
+            console.expect("[ws] protocol error code=" + c[1] + " detail=\"" + c[2] + "\"", T);
+            console.expect("[ws] closed code=" + c[1] + " reason=\"" + c[2] + "\" by=client", T);
+            server.awaitLine("#" + connection + " close code=" + c[1], T);
+            console.expect("[ws] connected url=", T);
+            server.awaitLine("#" + ++connection + " open", T);
+        }
+        server.command("still talking?");
+        console.expect("[ws] rx type=text size=14 data=\"still talking?\"", T);
+    }
 }
