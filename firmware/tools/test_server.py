@@ -17,6 +17,7 @@ on its standard input act on every connected client:
     /quit             stop the server
 
     python3 test_server.py --port 8080 --interval 5
+    python3 test_server.py --port 8443 --cert cert.pem --key key.pem     (wss://)
 """
 
 import argparse
@@ -24,7 +25,9 @@ import asyncio
 import base64
 import hashlib
 import json
+import os
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -261,10 +264,14 @@ class Server:
     async def run(self):
         self.stopping = asyncio.Event()
         loop = asyncio.get_event_loop()
-        server = await asyncio.start_server(self.serve, self.args.host, self.args.port)
+        tls = None
+        if self.args.cert:
+            tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            tls.load_cert_chain(self.args.cert, self.args.key)
+        server = await asyncio.start_server(self.serve, self.args.host, self.args.port, ssl=tls)
         port = server.sockets[0].getsockname()[1]
-        log("listening on ws://%s:%d/ (echo %s, test message every %ss)" % (
-            self.args.host, port, "off" if self.args.no_echo else "on", self.args.interval))
+        log("listening on %s://%s:%d/ (echo %s, test message every %ss)" % (
+            "wss" if tls else "ws", self.args.host, port, "off" if self.args.no_echo else "on", self.args.interval))
 
         def read_stdin():
             for line in sys.stdin:
@@ -287,13 +294,23 @@ def main(argv=None):
     parser.add_argument("--interval", type=float, default=5.0, help="seconds between test messages (0: none)")
     parser.add_argument("--no-echo", action="store_true", help="do not echo messages back")
     parser.add_argument("--no-console", action="store_true", help="ignore standard input")
+    parser.add_argument("--cert", help="PEM certificate: serve wss:// (with --key)")
+    parser.add_argument("--key", help="PEM private key of --cert")
     args = parser.parse_args(argv)
+    if bool(args.cert) != bool(args.key):
+        parser.error("--cert and --key go together")
+    for path in filter(None, (args.cert, args.key)):
+        if not os.path.isfile(path):
+            parser.error("no such file: %s" % path)
     try:
         asyncio.run(Server(args).run())
     except KeyboardInterrupt:
         pass
+    except ssl.SSLError as e:
+        print("test_server: cannot use %s / %s: %s" % (args.cert, args.key, e), file=sys.stderr)
+        return 1
     except OSError as e:
-        print("test_server: cannot listen on %s:%d: %s" % (args.host, args.port, e.strerror), file=sys.stderr)
+        print("test_server: cannot listen on %s:%d: %s" % (args.host, args.port, e.strerror or e), file=sys.stderr)
         return 1
     return 0
 

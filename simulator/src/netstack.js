@@ -245,6 +245,7 @@ class NetStack {
     if (leftover.length) raw.unshift(leftover);
     const options = { socket: raw, rejectUnauthorized: verify, ca: caHex ? [toPem(caHex)] : undefined };
     if (hostname && net.isIP(hostname) === 0) options.servername = hostname;
+    else if (hostname) options.host = hostname; // no SNI for an address, but still check it against the certificate
     if (!verify) options.checkServerIdentity = () => undefined;
     const secure = tls.connect(options);
     await new Promise((resolve, reject) => {

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 
 /** firmware/tools/test_server.py run by python3: its log lines, waited on, and its console commands. */
 final class PythonTestServer implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listening on ws://[^:]+:(\\d+)/");
+    private static final Pattern LISTENING = Pattern.compile("listening on wss?://[^:]+:(\\d+)/");
 
     private final Process process;
     private final OutputStream stdin;
@@ -29,13 +29,13 @@ final class PythonTestServer implements AutoCloseable {
     private int cursor;
     private final int port;
 
-    private PythonTestServer(int port, Path log) {
+    private PythonTestServer(int port, Path log, List<String> extra) {
         this.log = log;
+        List<String> cmd = new ArrayList<>(List.of(python(), Firmware.DIR.resolve("tools/test_server.py").toString(),
+                "--host", "127.0.0.1", "--port", String.valueOf(port), "--interval", "0"));
+        cmd.addAll(extra);
         try {
-            process = new ProcessBuilder(python(), Firmware.DIR.resolve("tools/test_server.py").toString(),
-                            "--host", "127.0.0.1", "--port", String.valueOf(port), "--interval", "0")
-                    .redirectErrorStream(true)
-                    .start();
+            process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start python3 (needed for firmware/tools/test_server.py): " + e.getMessage(), e);
         }
@@ -48,7 +48,12 @@ final class PythonTestServer implements AutoCloseable {
     }
 
     static PythonTestServer start(int port, Path log) {
-        return new PythonTestServer(port, log);
+        return new PythonTestServer(port, log, List.of());
+    }
+
+    /** Serves wss:// with the given PEM certificate and key. */
+    static PythonTestServer startTls(Path cert, Path key, Path log) {
+        return new PythonTestServer(0, log, List.of("--cert", cert.toString(), "--key", key.toString()));
     }
 
     private static String python() {
