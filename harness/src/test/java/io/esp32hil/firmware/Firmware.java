@@ -17,11 +17,20 @@ final class Firmware {
 
     /** Copies boot.py, main.py and websocket_client.py into flash and writes config.py from settings. */
     static void deploy(Path flash, Map<String, Object> config) {
+        deployLibrary(flash, config);
+        try {
+            copy(APP.resolve("boot.py"), flash);
+            copy(APP.resolve("main.py"), flash);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Only websocket_client.py and config.py: the board boots to the REPL and the client is driven from there. */
+    static void deployLibrary(Path flash, Map<String, Object> config) {
         try {
             Files.createDirectories(flash);
             copy(MODULE, flash);
-            copy(APP.resolve("boot.py"), flash);
-            copy(APP.resolve("main.py"), flash);
             Files.writeString(flash.resolve("config.py"), configPy(config));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
