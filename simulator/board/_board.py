@@ -66,9 +66,16 @@ def measure(baseline=False):
     return live
 
 
-def call(op, *args):
-    """Blocking request to the host; raises what a board would raise."""
-    answer = json.loads(js.hil_call(op, json.dumps(args)))
+_TX = "/.board/.tx"  # bytes to the host and from it travel through these two in-memory files
+_RX = "/.board/.rx"
+
+
+def call(op, *args, data=None):
+    """Blocking request to the host; raises what a board would raise. `data`: bytes to send with it."""
+    if data is not None:
+        with open(_TX, "wb") as f:
+            f.write(data)
+    answer = json.loads(js.hil_call(op, json.dumps(args), data is not None))
     if "i" in answer:
         raise KeyboardInterrupt
     err = answer.get("e")
@@ -77,6 +84,24 @@ def call(op, *args):
             raise OSError(*err)
         raise OSError(err)
     return answer.get("r")
+
+
+def call_bytes(op, *args):
+    """A request whose answer is bytes."""
+    n = call(op, *args)
+    if not n:
+        return b""
+    with open(_RX, "rb") as f:
+        return f.read()
+
+
+def call_into(buf, op, *args):
+    """A request whose answer bytes go straight into buf (no allocation); returns how many."""
+    n = call(op, *args)
+    if n:
+        with open(_RX, "rb") as f:
+            f.readinto(memoryview(buf)[:n])
+    return n
 
 
 def notify(**event):

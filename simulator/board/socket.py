@@ -22,11 +22,6 @@ def getaddrinfo(host, port, af=0, type=0, proto=0, flags=0):
     return [(AF_INET, SOCK_STREAM, IPPROTO_TCP, "", (ip, port))]
 
 
-def _hex(data):
-    # bytes.hex/fromhex are built into MicroPython; this port's binascii is slow Python.
-    return bytes(data).hex()
-
-
 class socket:
     def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=IPPROTO_TCP):
         if type != SOCK_STREAM:
@@ -53,7 +48,7 @@ class socket:
         _board.call("sock_connect", self._id, address[0], address[1], self._ms())
 
     def send(self, data):
-        return _board.call("sock_send", self._id, _hex(data), self._ms())
+        return _board.call("sock_send", self._id, self._ms(), data=data)
 
     def sendall(self, data):
         self.send(data)
@@ -62,7 +57,7 @@ class socket:
         return self.send(data)
 
     def recv(self, bufsize):
-        return bytes.fromhex(_board.call("sock_recv", self._id, bufsize, self._ms()))
+        return _board.call_bytes("sock_recv", self._id, bufsize, self._ms())
 
     def _nonblocking_none(self, fn, *args):
         try:
@@ -78,16 +73,12 @@ class socket:
         return self._nonblocking_none(self.recv, size)
 
     def readinto(self, buf, nbytes=None):
-        n = len(buf) if nbytes is None else nbytes
-        data = self._nonblocking_none(self.recv, n)
-        if data is None:
-            return None
-        buf[: len(data)] = data
-        return len(data)
+        n = len(buf) if nbytes is None else min(nbytes, len(buf))
+        return self._nonblocking_none(_board.call_into, buf, "sock_recv", self._id, n, self._ms())
 
     def readline(self):
         return self._nonblocking_none(
-            lambda: bytes.fromhex(_board.call("sock_readline", self._id, self._ms()))
+            lambda: _board.call_bytes("sock_readline", self._id, self._ms())
         )
 
     def makefile(self, mode="rb", buffering=0):

@@ -11,6 +11,8 @@ const { ReplDriver } = require('./repl-driver');
 const BOARD_DIR = path.join(__dirname, '..', 'board');
 const BOARD_FRAME = '  File "/.board/';
 const BANNER_MACHINE = 'Generic ESP32 module with ESP32';
+const TX_FILE = '/.board/.tx';
+const RX_FILE = '/.board/.rx';
 
 class Bridge {
   constructor(shared) {
@@ -18,13 +20,16 @@ class Bridge {
     this.data = new Uint8Array(shared.data);
   }
 
-  // Posts a request and blocks this thread until the host answers. Returns the answer's JSON text.
+  // Posts a request and blocks this thread until the host answers. Returns the answer's JSON text
+  // and the raw bytes that came with it (null when none).
   call(op, args) {
     Atomics.store(this.ctl, 0, 0);
     parentPort.postMessage({ t: 'call', op, args });
     Atomics.wait(this.ctl, 0, 0);
     const len = this.ctl[1];
-    return Buffer.from(this.data.subarray(0, len)).toString('utf8');
+    const binLen = this.ctl[2];
+    const json = Buffer.from(this.data.subarray(0, len)).toString('utf8');
+    return { json, bin: binLen >= 0 ? this.data.slice(len, len + binLen) : null };
   }
 
   notify(msg) {
@@ -114,9 +119,16 @@ async function main() {
   let resetCause = cfg.resetCause;
   let rawMode = false;
 
-  globalThis.hil_call = (op, argsJson) => {
+  // Bytes cross between MicroPython and JS through two files of the in-memory file system (the
+  // board's socket layer reads and writes them), not as strings: see Board.respond.
+  let fs = null;
+  globalThis.hil_call = (op, argsJson, withData) => {
     out.flush();
-    return bridge.call(op, JSON.parse(argsJson));
+    const args = JSON.parse(argsJson);
+    if (withData) args.push(fs.readFile(TX_FILE));
+    const { json, bin } = bridge.call(op, args);
+    if (bin) fs.writeFile(RX_FILE, bin);
+    return json;
   };
   globalThis.hil_notify = (json) => {
     out.flush();
@@ -125,6 +137,7 @@ async function main() {
 
   for (;;) {
     const mp = await loadInterpreter(out);
+    fs = mp.FS;
     installBoardModules(mp);
     new FlashMirror(mp.FS, cfg.flashDir).load();
     mp.runPython(

@@ -43,7 +43,7 @@ class Board extends EventEmitter {
 
   start(kind = 'power') {
     this.generation++;
-    const shared = { ctl: new SharedArrayBuffer(8), data: new SharedArrayBuffer(RESPONSE_BYTES) };
+    const shared = { ctl: new SharedArrayBuffer(12), data: new SharedArrayBuffer(RESPONSE_BYTES) };
     this.ctl = new Int32Array(shared.ctl);
     this.data = new Uint8Array(shared.data);
     this.call = null;
@@ -134,10 +134,15 @@ class Board extends EventEmitter {
     this.respond({ r: bytes.toString('base64') });
   }
 
-  respond(answer) {
+  // The answer's JSON, then raw bytes (socket data) after it: bytes never travel as text, which
+  // would cost the board's MicroPython heap (it is collected only between top-level runs).
+  respond(answer, bin = null) {
     const bytes = Buffer.from(JSON.stringify(answer));
     this.data.set(bytes.subarray(0, RESPONSE_BYTES));
     this.ctl[1] = Math.min(bytes.length, RESPONSE_BYTES);
+    const room = RESPONSE_BYTES - this.ctl[1];
+    this.ctl[2] = bin ? Math.min(bin.length, room) : -1;
+    if (bin) this.data.set(bin.subarray(0, room), this.ctl[1]);
     Atomics.store(this.ctl, 0, 1);
     Atomics.notify(this.ctl, 0);
   }
@@ -221,7 +226,8 @@ class Board extends EventEmitter {
     else if (err) {
       this.emit('fatal', err);
       this.respond({ e: 5 }); // EIO: a simulator fault surfaces as an I/O error, not a hang
-    } else this.respond({ r: value === undefined ? null : value });
+    } else if (Buffer.isBuffer(value)) this.respond({ r: value.length }, value);
+    else this.respond({ r: value === undefined ? null : value });
   }
 
   dispatch(op, args, signal) {
@@ -267,11 +273,11 @@ class Board extends EventEmitter {
       case 'sock_connect':
         return net.connect(args[0], args[1], args[2], args[3], signal);
       case 'sock_send':
-        return net.send(args[0], Buffer.from(args[1], 'hex'), args[2], signal);
+        return net.send(args[0], Buffer.from(args[2]), args[1], signal);
       case 'sock_recv':
-        return net.recv(args[0], Math.min(args[1], MAX_CHUNK), args[2], signal).then((b) => b.toString('hex'));
+        return net.recv(args[0], Math.min(args[1], MAX_CHUNK), args[2], signal);
       case 'sock_readline':
-        return net.readline(args[0], args[1], signal).then((b) => b.toString('hex'));
+        return net.readline(args[0], args[1], signal);
       case 'sock_close':
         return net.close(args[0]);
       case 'hash':

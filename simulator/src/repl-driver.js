@@ -41,7 +41,7 @@ class ReplDriver {
         this.ran = false;
         this.measureHeap();
       }
-      const answer = JSON.parse(this.bridge.call('repl_read', []));
+      const answer = JSON.parse(this.bridge.call('repl_read', []).json);
       const bytes = Buffer.from(answer.r, 'base64');
       for (const b of bytes) {
         if (this.accept(b)) return { rawMode: this.raw };

@@ -280,15 +280,17 @@ def encode_frame(opcode, payload, fin=True, key=None):
     n = len(payload)
     b0 = (0x80 if fin else 0) | opcode
     if n < 126:
-        frame = bytearray(struct.pack("!BB", b0, 0x80 | n))
+        head = struct.pack("!BB", b0, 0x80 | n)
     elif n < 65536:
-        frame = bytearray(struct.pack("!BBH", b0, 0xFE, n))
+        head = struct.pack("!BBH", b0, 0xFE, n)
     else:
-        frame = bytearray(struct.pack("!BBQ", b0, 0xFF, n))
+        head = struct.pack("!BBQ", b0, 0xFF, n)
     key = key or os.urandom(4)
-    frame.extend(key)
-    start = len(frame)
-    frame.extend(payload)
+    start = len(head) + 4
+    frame = bytearray(start + n)  # one allocation: growing a bytearray would copy it each time
+    frame[: start - 4] = head
+    frame[start - 4: start] = key
+    frame[start:] = payload
     mask(frame, key, start)
     return frame
 
@@ -330,7 +332,7 @@ def parse_frame(buf, max_size):
         raise ProtocolError(1009, "message of %d bytes over the limit of %d" % (length, max_size))
     if n < pos + length:
         return None
-    return bool(b0 & 0x80), op, bytes(buf[pos:pos + length]), pos + length
+    return bool(b0 & 0x80), op, bytes(memoryview(buf)[pos:pos + length]), pos + length
 
 
 def valid_utf8(data):
@@ -557,6 +559,7 @@ class Connection:
         self.stream = None
         self.poller = None
         self.rx = bytearray()
+        self.chunk = None  # reused for every read
         self.protocol = None
 
     def open(self):
@@ -678,17 +681,19 @@ class Connection:
             return
         if not self.poller.poll(max(0, timeout_ms)):
             return
+        if self.chunk is None:
+            self.chunk = bytearray(_RX_CHUNK)
         while True:
             try:
-                data = self.stream.read(_RX_CHUNK)
+                n = self.stream.readinto(self.chunk)
             except OSError as e:
                 raise ConnectionLost(_detail(e))
-            if data is None:
+            if n is None:
                 return
-            if not data:
+            if not n:
                 raise ConnectionLost("connection closed by peer without a close frame")
-            self.rx.extend(data)
-            if len(data) < _RX_CHUNK or len(self.rx) > self.cfg["MAX_MESSAGE_SIZE"] + 14:
+            self.rx.extend(memoryview(self.chunk)[:n])
+            if n < _RX_CHUNK or len(self.rx) > self.cfg["MAX_MESSAGE_SIZE"] + 14:
                 return
 
     def next_frame(self):
