@@ -52,8 +52,6 @@ DEFAULTS = {
     "WIFI_CHECK_MS": 1000,
     "LOG_PREVIEW": 40,
     "LOG_MESSAGES": True,  # False: no rx/tx line per message (each costs ~8 ms of UART at 115200)
-    "SAFE_MODE_PIN": 0,
-    "SAFE_MODE_FILE": "safemode",
     "LED_PIN": 2,  # used by examples/advanced_example.py
     "ADC_PIN": 34,
     "REPORT_INTERVAL_MS": 10000,
@@ -65,6 +63,9 @@ _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 _RX_CHUNK = 1024
 _MAX_HEADER_BYTES = 8192
 _GIVE_UP_ACTIONS = ("reset", "stop", "deepsleep")
+# Safe mode is decided before any configuration is read, so a broken config.py cannot disable it.
+SAFE_MODE_PIN = 0  # the BOOT button of ESP32 DevKit boards (pressed = 0)
+SAFE_MODE_FILE = "safemode"
 
 client = None  # the running Client, for message handlers that want to reply
 
@@ -1038,24 +1039,23 @@ class Client:
 _safe_mode = None
 
 
-def safe_mode(cfg=None):
+def safe_mode():
     """Why the client must not start automatically ("button" held or "file" present), or None.
     Decided once per boot, so boot.py and main.py agree."""
     global _safe_mode
     if _safe_mode is not None:
         return _safe_mode or None
-    cfg = cfg or DEFAULTS
     _safe_mode = ""
     try:
-        os.stat(cfg["SAFE_MODE_FILE"])
+        os.stat(SAFE_MODE_FILE)
         _safe_mode = "file"
     except OSError:
         pass
-    if not _safe_mode and cfg["SAFE_MODE_PIN"] is not None:
+    if not _safe_mode:
         try:
             from machine import Pin
 
-            if Pin(cfg["SAFE_MODE_PIN"], Pin.IN, Pin.PULL_UP).value() == 0:
+            if Pin(SAFE_MODE_PIN, Pin.IN, Pin.PULL_UP).value() == 0:
                 _safe_mode = "button"
         except ImportError:
             pass

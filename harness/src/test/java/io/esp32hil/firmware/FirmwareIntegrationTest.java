@@ -61,6 +61,10 @@ class FirmwareIntegrationTest {
     }
 
     private SerialConsole start() {
+        return start(true);
+    }
+
+    private SerialConsole start(boolean expectConnected) {
         board = SimulatedBoard.builder()
                 .flashDir(tmp.resolve("flash"))
                 .logDir(tmp.resolve("logs"))
@@ -70,6 +74,9 @@ class FirmwareIntegrationTest {
                 .withControl()
                 .start();
         SerialConsole console = board.console();
+        if (!expectConnected) {
+            return console;
+        }
         console.expect("[ws] wifi connected ip=", T);
         console.expect(Pattern.compile("\\[ws\\] connected url=ws://127\\.0\\.0\\.1:\\d+/ws\\?<redacted> ms=\\d+"), T);
         server.awaitLine("#\\d+ open .* path=/ws\\?<redacted>", T);
@@ -225,5 +232,56 @@ class FirmwareIntegrationTest {
         }
         server.command("still talking?");
         console.expect("[ws] rx type=text size=14 data=\"still talking?\"", T);
+    }
+
+    @Test
+    void ctrlCStopsTheClientWithAGoingAwayCloseAndReachesTheRepl() {
+        startServer(0);
+        SerialConsole console = boot(config(server.port()));
+        console.write(new byte[] {3});
+        console.expect("[ws] closed code=1001 reason=\"going away\" by=client", T);
+        console.expect("[ws] stopped reason=interrupted", T);
+        console.expect(">>> ", T);
+        server.awaitLine("#1 close code=1001 .* by=client", T);
+    }
+
+    @Test
+    void safeModeFileKeepsTheClientFromStarting() throws Exception {
+        startServer(0);
+        Firmware.deploy(tmp.resolve("flash"), config(server.port()));
+        Files.writeString(tmp.resolve("flash/safemode"), "");
+        SerialConsole console = start(false);
+        console.expect("[ws] safe mode reason=file", T);
+        console.expect(">>> ", T);
+        assertThat(console.text()).doesNotContain("[ws] start");
+    }
+
+    @Test
+    void safeModeButtonHeldAtResetKeepsTheClientFromStarting() {
+        startServer(0);
+        SerialConsole console = boot(config(server.port()));
+        board.control().setPin(0, 0);
+        board.control().pressReset();
+        console.expect("[ws] safe mode reason=button", T);
+        console.expect(">>> ", T);
+    }
+
+    @Test
+    void aWrongPasswordIsReportedAndRetriedThenTheConfiguredGiveUpStops() {
+        startServer(0);
+        Map<String, Object> config = config(server.port());
+        config.put("WIFI_PASSWORD", "not-the-password");
+        config.put("MAX_RECONNECT_ATTEMPTS", 3);
+        config.put("GIVE_UP_ACTION", "stop");
+        Firmware.deploy(tmp.resolve("flash"), config);
+        SerialConsole console = start(false);
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            console.expect("[ws] wifi failed status=202 reason=WRONG_PASSWORD", T);
+            console.expect("[ws] reconnect in_ms=", T);
+        }
+        console.expect("[ws] wifi failed status=202 reason=WRONG_PASSWORD", T);
+        console.expect("[ws] give up attempts=3 action=stop", T);
+        console.expect(">>> ", T);
+        assertThat(console.text()).doesNotContain("not-the-password").doesNotContain("s3cret-pw");
     }
 }
