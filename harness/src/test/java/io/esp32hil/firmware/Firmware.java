@@ -47,7 +47,13 @@ final class Firmware {
                 .collect(Collectors.joining("\n", "", "\n"));
     }
 
+    /** A value written into config.py as it is (a tuple, a dict). */
+    record PythonLiteral(String source) {}
+
     private static String python(Object value) {
+        if (value instanceof PythonLiteral literal) {
+            return literal.source();
+        }
         if (value instanceof String s) {
             return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
         }

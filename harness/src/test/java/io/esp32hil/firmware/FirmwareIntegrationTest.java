@@ -284,4 +284,17 @@ class FirmwareIntegrationTest {
         console.expect(">>> ", T);
         assertThat(console.text()).doesNotContain("not-the-password").doesNotContain("s3cret-pw");
     }
+
+    @Test
+    void subprotocolAndExtraHeadersReachTheServerAndNoTokenIsLogged() throws Exception {
+        startServer(0);
+        Map<String, Object> config = config(server.port());
+        config.put("WS_SUBPROTOCOLS", new Firmware.PythonLiteral("(\"chat\", \"v2\")"));
+        config.put("WS_HEADERS", new Firmware.PythonLiteral("{\"X-Device\": \"esp32-01\", \"Authorization\": \"Bearer tok-123\"}"));
+        Firmware.deploy(tmp.resolve("flash"), config);
+        SerialConsole console = start(false);
+        console.expect(Pattern.compile("\\[ws\\] connected url=\\S+ ms=\\d+ protocol=chat"), T);
+        server.awaitLine("#1 open .* protocol=chat headers=.*x-device", T);
+        assertThat(Files.readString(tmp.resolve("logs/board.log")) + String.join("\n", server.lines())).doesNotContain("tok-123");
+    }
 }
