@@ -78,8 +78,8 @@ def test_parse_waits_for_an_incomplete_frame():
     frame = server_frame(wc.OP_TEXT, b"x" * 300)
     for cut in (0, 1, 2, 3, 100, len(frame) - 1):
         assert wc.parse_frame(frame[:cut], MAX) is None, cut
-        assert not wc.parse_frame_ready(frame[:cut])
-    assert wc.parse_frame_ready(frame)
+        assert not wc.frame_ready(frame[:cut])
+    assert wc.frame_ready(frame)
 
 
 def expect_error(frame, code, words, max_size=MAX):

@@ -1,5 +1,4 @@
 import websocket_client as wc
-from mpunit import raises
 
 
 def test_backoff_doubles_from_the_base_up_to_the_cap_without_jitter():
@@ -45,13 +44,6 @@ def test_a_message_whose_send_failed_goes_back_to_the_front():
 def test_outbox_of_size_zero_queues_nothing_and_counts():
     box = wc.Outbox(0)
     assert box.put("x") == 1 and len(box) == 0 and box.dropped == 1
-
-
-def test_config_overrides_and_checks():
-    cfg = wc.load_config({"WS_URL": "ws://h:1/", "OUTBOX_SIZE": 3})
-    assert cfg["OUTBOX_SIZE"] == 3 and cfg["PING_INTERVAL_MS"] == wc.DEFAULTS["PING_INTERVAL_MS"]
-    assert "GIVE_UP_ACTION" in str(raises(wc.ConfigError, wc.load_config, {"GIVE_UP_ACTION": "explode"}))
-    assert "WS_URL" in str(raises(wc.ConfigError, wc.load_config, {"WS_URL": "h:1"}))
 
 
 def test_log_lines_keep_their_field_order_and_quote_what_needs_it():

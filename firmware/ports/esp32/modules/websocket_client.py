@@ -296,11 +296,29 @@ def encode_frame(opcode, payload, fin=True, key=None):
     return frame
 
 
+def _extent(buf):
+    """(header length, payload length) of the frame at the start of buf, or None while incomplete."""
+    n = len(buf)
+    if n < 2:
+        return None
+    length = buf[1] & 0x7F
+    if length == 126:
+        return None if n < 4 else (4, (buf[2] << 8) | buf[3])
+    if length == 127:
+        return None if n < 10 else (10, struct.unpack_from("!Q", buf, 2)[0])
+    return 2, length
+
+
+def frame_ready(buf):
+    """True when buf holds at least one whole frame (a cheap check before waiting for more)."""
+    ext = _extent(buf)
+    return ext is not None and len(buf) >= ext[0] + ext[1]
+
+
 def parse_frame(buf, max_size):
     """(fin, opcode, payload, consumed) for the first complete frame in buf, or None if incomplete.
     Raises ProtocolError for what a server must never send."""
-    n = len(buf)
-    if n < 2:
+    if len(buf) < 2:
         return None
     b0, b1 = buf[0], buf[1]
     if b0 & 0x70:
@@ -310,20 +328,12 @@ def parse_frame(buf, max_size):
         raise ProtocolError(1002, "unknown opcode %d" % op)
     if b1 & 0x80:
         raise ProtocolError(1002, "masked frame from server")
-    length = b1 & 0x7F
-    pos = 2
-    if length == 126:
-        if n < 4:
-            return None
-        length = (buf[2] << 8) | buf[3]
-        pos = 4
-    elif length == 127:
-        if n < 10:
-            return None
-        length = struct.unpack_from("!Q", buf, 2)[0]
-        if length >> 63:
-            raise ProtocolError(1002, "64-bit length with the top bit set")
-        pos = 10
+    ext = _extent(buf)
+    if ext is None:
+        return None
+    pos, length = ext
+    if length >> 63:
+        raise ProtocolError(1002, "64-bit length with the top bit set")
     if op >= OP_CLOSE:
         if not b0 & 0x80:
             raise ProtocolError(1002, "fragmented control frame")
@@ -331,7 +341,7 @@ def parse_frame(buf, max_size):
             raise ProtocolError(1002, "control frame of %d bytes" % length)
     elif length > max_size:
         raise ProtocolError(1009, "message of %d bytes over the limit of %d" % (length, max_size))
-    if n < pos + length:
+    if len(buf) < pos + length:
         return None
     return bool(b0 & 0x80), op, bytes(memoryview(buf)[pos:pos + length]), pos + length
 
@@ -678,7 +688,7 @@ class Connection:
 
     def wait(self, timeout_ms):
         """Reads what has arrived within timeout_ms into the receive buffer."""
-        if parse_frame_ready(self.rx):
+        if frame_ready(self.rx):
             return
         if not self.poller.poll(max(0, timeout_ms)):
             return
@@ -714,25 +724,6 @@ class Connection:
                 pass
         self.sock = self.stream = self.poller = None
         self.rx = bytearray()
-
-
-def parse_frame_ready(buf):
-    """True when buf holds at least one whole frame header and payload (cheap pre-check)."""
-    if len(buf) < 2:
-        return False
-    length = buf[1] & 0x7F
-    pos = 2
-    if length == 126:
-        if len(buf) < 4:
-            return False
-        length = (buf[2] << 8) | buf[3]
-        pos = 4
-    elif length == 127:
-        if len(buf) < 10:
-            return False
-        length = struct.unpack_from("!Q", buf, 2)[0]
-        pos = 10
-    return len(buf) >= pos + length
 
 
 # ---------------------------------------------------------------------------------------------
