@@ -1,0 +1,372 @@
+package io.esp32hil.server;
+
+import io.esp32hil.server.ServerEvent.Kind;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.java_websocket.WebSocket;
+import org.java_websocket.enums.Opcode;
+import org.java_websocket.framing.PingFrame;
+
+/**
+ * The harness's WebSocket test server: a real server on a real socket that records every event
+ * (see {@link ServerLog}), echoes by default, and injects the faults scenarios need. Faults below
+ * WebSocket (refuse, reject, delay, blackhole, stop reading, reset) are done by its front relay;
+ * the rest by the Java-WebSocket endpoint behind it.
+ *
+ * <pre>{@code
+ * try (TestServer server = TestServer.builder().logDir(dir).start()) {
+ *     board.connectTo(server.url());
+ *     server.log().await(e -> e.kind() == Kind.OPEN, "a connection", Duration.ofSeconds(10));
+ *     server.dropAll();
+ * }
+ * }</pre>
+ */
+public final class TestServer implements AutoCloseable {
+    private final ServerLog log;
+    private final WsEndpoint endpoint;
+    private final Relay relay;
+    private final String host;
+    private final String path;
+    private final SelfSignedCertificate certificate;
+    private final Behaviour behaviour;
+    private final ScheduledExecutorService timer;
+    private ScheduledFuture<?> periodic;
+
+    private TestServer(Builder b) throws Exception {
+        long origin = b.originNanos != 0 ? b.originNanos : System.nanoTime();
+        this.log = new ServerLog(b.logDir, origin);
+        this.host = b.host;
+        this.path = b.path;
+        this.behaviour = b.behaviour;
+        this.certificate = b.tls ? SelfSignedCertificate.create(b.logDir.resolve("tls"), b.advertisedHost()) : null;
+        this.endpoint = new WsEndpoint(log, b.subprotocols, behaviour);
+        endpoint.start();
+        endpoint.awaitStart();
+        this.relay = new Relay(bindAddress(b.host), b.port, certificate == null ? null : certificate.sslContext(),
+                new InetSocketAddress("127.0.0.1", endpoint.getPort()), log);
+        endpoint.attach(relay);
+        relay.listen();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "test-server-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        log.add(0, Kind.LISTENING, "url", url());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static InetAddress bindAddress(String host) throws UnknownHostException {
+        return InetAddress.getByName(host);
+    }
+
+    public ServerLog log() {
+        return log;
+    }
+
+    public int port() {
+        return relay.port();
+    }
+
+    /** The URL a board on this machine uses; a bench board needs the host's LAN address instead. */
+    public String url() {
+        return url(host.equals("0.0.0.0") ? "127.0.0.1" : host);
+    }
+
+    public String url(String advertisedHost) {
+        String h = advertisedHost.contains(":") ? "[" + advertisedHost + "]" : advertisedHost;
+        return (certificate != null ? "wss://" : "ws://") + h + ":" + port() + path;
+    }
+
+    /** The run's certificate, when the server speaks wss://. */
+    public SelfSignedCertificate certificate() {
+        return certificate;
+    }
+
+    public Behaviour behaviour() {
+        return behaviour;
+    }
+
+    public int openConnections() {
+        return endpoint.getConnections().size();
+    }
+
+    // ---- sending, to every open connection ----------------------------------------------------
+
+    public void sendText(String text) {
+        for (WebSocket c : open()) {
+            c.send(text);
+            log.add(WsEndpoint.id(c), Kind.SENT, "type", "text", "size", text.getBytes(StandardCharsets.UTF_8).length,
+                    "data", WsEndpoint.preview(text));
+        }
+    }
+
+    public void sendBinary(byte[] data) {
+        for (WebSocket c : open()) {
+            c.send(data);
+            log.add(WsEndpoint.id(c), Kind.SENT, "type", "binary", "size", data.length);
+        }
+    }
+
+    /** A text message of exactly n bytes. */
+    public void sendOfSize(int n) {
+        sendText("x".repeat(n));
+    }
+
+    /** One text message split into the given number of frames (the first TEXT, then CONTINUATION). */
+    public void sendFragmented(String text, int parts) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        int step = Math.max(1, (bytes.length + parts - 1) / parts);
+        for (WebSocket c : open()) {
+            for (int off = 0; off < bytes.length || off == 0; off += step) {
+                int end = Math.min(bytes.length, off + step);
+                c.sendFragmentedFrame(Opcode.TEXT, ByteBuffer.wrap(bytes, off, end - off), end >= bytes.length);
+                if (end >= bytes.length) {
+                    break;
+                }
+            }
+            log.add(WsEndpoint.id(c), Kind.SENT, "type", "text", "size", bytes.length, "fragments", parts);
+        }
+    }
+
+    public void ping(String payload) {
+        for (WebSocket c : open()) {
+            PingFrame ping = new PingFrame();
+            ping.setPayload(ByteBuffer.wrap(payload.getBytes(StandardCharsets.UTF_8)));
+            c.sendFrame(ping);
+            log.add(WsEndpoint.id(c), Kind.SENT, "type", "ping", "size", payload.length());
+        }
+    }
+
+    /** Raw bytes straight onto every board connection (for malformed frames). */
+    public void sendRaw(byte[] bytes) {
+        for (Relay.Link link : relay.links()) {
+            try {
+                link.writeRaw(bytes);
+                log.add(link.id, Kind.SENT, "type", "raw", "size", bytes.length);
+            } catch (IOException e) {
+                log.add(link.id, Kind.ERROR, "detail", "raw write failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Sends a message to every connection every interval; {@code %d} in the template is a sequence number. */
+    public synchronized void startPeriodic(Duration interval, String template) {
+        stopPeriodic();
+        AtomicInteger seq = new AtomicInteger();
+        periodic = timer.scheduleAtFixedRate(() -> sendText(template.replace("%d", String.valueOf(seq.incrementAndGet()))),
+                interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public synchronized void stopPeriodic() {
+        if (periodic != null) {
+            periodic.cancel(false);
+            periodic = null;
+        }
+    }
+
+    // ---- faults --------------------------------------------------------------------------------
+
+    /** Closes every connection with a close frame carrying code and reason (the close handshake). */
+    public void closeAll(int code, String reason) {
+        fault("close", "code", code, "reason", reason);
+        for (WebSocket c : open()) {
+            c.close(code, reason);
+        }
+    }
+
+    /** Resets every connection (TCP RST, no close frame), as a crashed server or a dead route does. */
+    public void dropAll() {
+        fault("drop");
+        for (Relay.Link link : relay.links()) {
+            link.reset();
+        }
+    }
+
+    /** Stops the server: graceful sends close 1001 first; otherwise connections are reset. Refuses new ones until {@link #restart()}. */
+    public void stop(boolean graceful) {
+        relay.stopListening();
+        if (graceful) {
+            closeAll(1001, "server stopping");
+        } else {
+            dropAll();
+        }
+        log.add(0, Kind.STOPPED, "graceful", graceful);
+    }
+
+    /** Listens again on the same port. */
+    public void restart() {
+        try {
+            relay.listen();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen again on port " + port(), e);
+        }
+        log.add(0, Kind.LISTENING, "url", url());
+    }
+
+    /** New connections are refused (nothing listens) or, with false, accepted again. */
+    public void refuse(boolean on) {
+        fault("refuse", "on", on);
+        if (on) {
+            relay.stopListening();
+        } else {
+            restart();
+        }
+    }
+
+    /** Handshakes are answered with this HTTP status (0: normally). */
+    public void rejectHandshakes(int status) {
+        fault("reject", "status", status);
+        relay.rejectStatus = status;
+    }
+
+    public void delayHandshakes(Duration delay) {
+        fault("delay_handshake", "ms", delay.toMillis());
+        relay.handshakeDelayMs = delay.toMillis();
+    }
+
+    /** New connections are accepted and never answered; open ones go silent both ways. */
+    public void blackhole(boolean on) {
+        fault("blackhole", "on", on);
+        relay.blackholeNew = on;
+        for (Relay.Link link : relay.links()) {
+            link.blackholed = on;
+        }
+    }
+
+    /** Stops reading from the boards (their sends back up in TCP) or, with false, reads again. */
+    public void stopReading(boolean on) {
+        fault("stop_reading", "on", on);
+        for (Relay.Link link : relay.links()) {
+            if (on) {
+                link.paused = true;
+            } else {
+                link.resume();
+            }
+        }
+    }
+
+    /** Pings from boards get no pong. */
+    public void ignorePings(boolean on) {
+        fault("ignore_pings", "on", on);
+        endpoint.ignorePings = on;
+    }
+
+    private void fault(String name, Object... fields) {
+        List<Object> all = new ArrayList<>(List.of("fault", name));
+        all.addAll(List.of(fields));
+        log.add(0, Kind.FAULT, all.toArray());
+    }
+
+    private Collection<WebSocket> open() {
+        return endpoint.getConnections().stream().filter(WebSocket::isOpen).toList();
+    }
+
+    @Override
+    public void close() {
+        stopPeriodic();
+        timer.shutdownNow();
+        relay.stopListening();
+        for (Relay.Link link : relay.links()) {
+            link.close();
+        }
+        try {
+            endpoint.stop(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.close();
+    }
+
+    /** How to start a test server; every setting has a default that suits a simulated board. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private String advertised;
+        private int port;
+        private String path = "/";
+        private boolean tls;
+        private Path logDir = Path.of("target", "test-server");
+        private List<String> subprotocols = List.of();
+        private Behaviour behaviour = new Behaviour();
+        private long originNanos;
+
+        /** The interface to bind: loopback by default, 0.0.0.0 or a LAN address for bench boards. */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** The host name or address boards use (and the certificate names), when it differs from the bind address. */
+        public Builder advertisedHost(String host) {
+            this.advertised = host;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder path(String path) {
+            this.path = path.startsWith("/") ? path : "/" + path;
+            return this;
+        }
+
+        public Builder tls(boolean on) {
+            this.tls = on;
+            return this;
+        }
+
+        public Builder logDir(Path dir) {
+            this.logDir = dir;
+            return this;
+        }
+
+        public Builder subprotocols(List<String> names) {
+            this.subprotocols = List.copyOf(names);
+            return this;
+        }
+
+        public Builder behaviour(Behaviour behaviour) {
+            this.behaviour = behaviour;
+            return this;
+        }
+
+        /** Timestamps count from this System.nanoTime() value, to share a timeline with the serial logs. */
+        public Builder origin(long nanos) {
+            this.originNanos = nanos;
+            return this;
+        }
+
+        String advertisedHost() {
+            return advertised != null ? advertised : host.equals("0.0.0.0") ? "127.0.0.1" : host;
+        }
+
+        public TestServer start() {
+            try {
+                return new TestServer(this);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("the test server could not start on " + host + ":" + port + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}
