@@ -1,0 +1,90 @@
+package io.esp32hil.deploy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The files a run puts on a board: the firmware (manual-upload layout) and a config.py written for
+ * the run. Settings are rendered as Python literals; none of them is ever logged here.
+ */
+public final class FirmwareBundle {
+    private final Map<String, byte[]> files = new LinkedHashMap<>();
+
+    private FirmwareBundle() {}
+
+    /** websocket_client.py, boot.py and main.py from a firmware folder laid out like this repository's. */
+    public static FirmwareBundle of(Path firmwareDir) {
+        FirmwareBundle b = new FirmwareBundle();
+        b.add("websocket_client.py", firmwareDir.resolve("ports/esp32/modules/websocket_client.py"));
+        b.add("boot.py", firmwareDir.resolve("esp32_websocket_client/boot.py"));
+        b.add("main.py", firmwareDir.resolve("esp32_websocket_client/main.py"));
+        return b;
+    }
+
+    public FirmwareBundle add(String boardPath, Path file) {
+        try {
+            files.put(boardPath, Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read firmware file " + file, e);
+        }
+        return this;
+    }
+
+    public FirmwareBundle add(String boardPath, byte[] content) {
+        files.put(boardPath, content);
+        return this;
+    }
+
+    /** Writes config.py from settings (strings, numbers, booleans, lists, maps). */
+    public FirmwareBundle config(Map<String, ?> settings) {
+        StringBuilder py = new StringBuilder("# written by the HIL harness for this run\n");
+        settings.forEach((k, v) -> py.append(k).append(" = ").append(python(v)).append('\n'));
+        return add("config.py", py.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    public Map<String, byte[]> files() {
+        return Map.copyOf(files);
+    }
+
+    /** A Java value as a Python literal. */
+    static String python(Object v) {
+        if (v == null) {
+            return "None";
+        }
+        if (v instanceof Boolean b) {
+            return b ? "True" : "False";
+        }
+        if (v instanceof Number) {
+            return v.toString();
+        }
+        if (v instanceof List<?> list) {
+            StringBuilder sb = new StringBuilder("(");
+            for (Object o : list) {
+                sb.append(python(o)).append(", ");
+            }
+            return sb.append(")").toString();
+        }
+        if (v instanceof Map<?, ?> map) {
+            StringBuilder sb = new StringBuilder("{");
+            map.forEach((k, val) -> sb.append(python(String.valueOf(k))).append(": ").append(python(val)).append(", "));
+            return sb.append("}").toString();
+        }
+        StringBuilder sb = new StringBuilder("\"");
+        for (char c : v.toString().toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                default -> sb.append(c < 32 ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

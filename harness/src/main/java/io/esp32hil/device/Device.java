@@ -1,0 +1,50 @@
+package io.esp32hil.device;
+
+import io.esp32hil.console.SerialConsole;
+import io.esp32hil.repl.RawRepl;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One board under test, whatever runs it (the simulator, a USB board, Wokwi). Its serial console is
+ * recorded from the moment the device is opened; everything else goes through the console (raw
+ * REPL) or, where the target has one, the bench control.
+ */
+public interface Device extends AutoCloseable {
+    String name();
+
+    String target();
+
+    Set<Capability> capabilities();
+
+    default boolean has(Capability capability) {
+        return capabilities().contains(capability);
+    }
+
+    SerialConsole console();
+
+    /** Interrupts whatever runs (Ctrl-C) and enters the raw REPL; the returned client runs code and moves files. */
+    RawRepl interruptToRepl();
+
+    /** Restarts the board so that boot.py and main.py run (a raw-REPL soft reset would skip main.py). */
+    ResetMethod reset();
+
+    /** Cuts and restores power, where the target can. */
+    void powerCycle();
+
+    Optional<BenchControl> bench();
+
+    /** The Wi-Fi network the firmware should join and the host address under which it reaches this machine. */
+    Network network();
+
+    @Override
+    void close();
+
+    /** Where the board's network is: its access point and how it reaches the test server. */
+    record Network(String ssid, String password, String serverHost) {
+        @Override
+        public String toString() {
+            return "Network[ssid=" + ssid + ", password=<hidden>, serverHost=" + serverHost + "]";
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.esp32hil.device;
+
+import io.esp32hil.console.SerialConsole;
+import io.esp32hil.repl.RawRepl;
+import io.esp32hil.sim.ControlClient;
+import io.esp32hil.sim.SimulatedBoard;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/** A {@link Device} on the built-in simulator: a simulated ESP32 with its bench control channel. */
+public final class SimDevice implements Device {
+    /** The simulated access point; a simulated board's credentials are not secrets. */
+    public static final String SSID = "hil-lab";
+    public static final String PASSWORD = "hil-lab-pass";
+
+    private final String name;
+    private final SimulatedBoard board;
+    private final Duration timeout;
+
+    private SimDevice(String name, SimulatedBoard board, Duration timeout) {
+        this.name = name;
+        this.board = board;
+        this.timeout = timeout;
+    }
+
+    /** Powers on a simulated board with an empty flash folder of its own; its logs go to logDir. */
+    public static SimDevice start(String name, Path flashDir, Path logDir, Duration timeout) {
+        SimulatedBoard board = SimulatedBoard.builder()
+                .name(name)
+                .flashDir(flashDir)
+                .logDir(logDir)
+                .accessPoint(SSID, PASSWORD)
+                .joinTime(Duration.ofMillis(300))
+                .withControl()
+                .start();
+        return new SimDevice(name, board, timeout);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String target() {
+        return "sim";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.allOf(Capability.class);
+    }
+
+    @Override
+    public SerialConsole console() {
+        return board.console();
+    }
+
+    @Override
+    public RawRepl interruptToRepl() {
+        RawRepl repl = new RawRepl(board.console(), timeout);
+        repl.enter();
+        return repl;
+    }
+
+    @Override
+    public ResetMethod reset() {
+        board.control().pressReset();
+        return ResetMethod.HARDWARE_LINE;
+    }
+
+    @Override
+    public void powerCycle() {
+        board.control().powerCycle();
+    }
+
+    @Override
+    public Optional<BenchControl> bench() {
+        ControlClient control = board.control();
+        return Optional.of(new BenchControl() {
+            @Override
+            public void wifiDown(boolean resetConnections) {
+                control.wifiDown(resetConnections);
+            }
+
+            @Override
+            public void wifiUp() {
+                control.wifiUp();
+            }
+
+            @Override
+            public void setAccessPoints(String spec) {
+                control.setAccessPoints(spec);
+            }
+
+            @Override
+            public void setPin(int pin, int value) {
+                control.setPin(pin, value);
+            }
+
+            @Override
+            public void setAdc(int pin, int value16) {
+                control.setAdc(pin, value16);
+            }
+
+            @Override
+            public int readPin(int pin) {
+                var v = control.pins().path("outputs").path(String.valueOf(pin));
+                return v.isMissingNode() || v.isNull() ? -1 : v.asInt();
+            }
+
+            @Override
+            public long[] heap() {
+                var h = control.heap();
+                return new long[] {h.path("used").asLong(), h.path("high_water").asLong()};
+            }
+        });
+    }
+
+    @Override
+    public Network network() {
+        return new Network(SSID, PASSWORD, "127.0.0.1");
+    }
+
+    public SimulatedBoard board() {
+        return board;
+    }
+
+    @Override
+    public void close() {
+        board.close();
+    }
+}

@@ -1,0 +1,63 @@
+package io.esp32hil.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.esp32hil.device.Device;
+import io.esp32hil.device.ResetMethod;
+import io.esp32hil.device.SimDevice;
+import io.esp32hil.server.ServerEvent.Kind;
+import io.esp32hil.server.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeployerTest {
+    private static final Duration T = Duration.ofSeconds(20);
+    private static final Path FIRMWARE = Path.of(System.getProperty("hil.firmware.dir", "../firmware"));
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void deploysWritesOnlyWhatChangedAndRestartsTheApp() {
+        try (TestServer server = TestServer.builder().logDir(tmp.resolve("server")).start();
+                SimDevice device = SimDevice.start("dut", tmp.resolve("flash"), tmp.resolve("logs"), T)) {
+            device.console().expect(">>> ", T);
+            Device.Network net = device.network();
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("WIFI_SSID", net.ssid());
+            config.put("WIFI_PASSWORD", net.password());
+            config.put("WS_URL", server.url());
+            config.put("STATUS_INTERVAL_MS", 0);
+
+            Deployer.Result first = Deployer.deploy(device, FirmwareBundle.of(FIRMWARE).config(config).files());
+            assertThat(first.written()).containsExactlyInAnyOrder("websocket_client.py", "boot.py", "main.py", "config.py");
+            assertThat(first.reset()).isEqualTo(ResetMethod.HARDWARE_LINE);
+            device.console().expect("[ws] connected url=" + server.url(), T);
+            server.log().await(e -> e.kind() == Kind.OPEN, "open", T);
+
+            Deployer.Result same = Deployer.deploy(device, FirmwareBundle.of(FIRMWARE).config(config).files());
+            assertThat(same.written()).isEmpty();
+            assertThat(same.unchanged()).hasSize(4);
+            assertThat(device.console().text()).contains("[ws] stopped reason=interrupted");
+            device.console().expect("[ws] connected url=", T);
+            server.log().await(e -> e.kind() == Kind.OPEN && e.connection() == 2, "a second connection", T);
+
+            config.put("PING_INTERVAL_MS", 5000);
+            Deployer.Result changed = Deployer.deploy(device, FirmwareBundle.of(FIRMWARE).config(config).files());
+            assertThat(changed.written()).containsExactly("config.py");
+            device.console().expect("[ws] connected url=", T);
+        }
+    }
+
+    @Test
+    void settingsBecomePythonLiterals() {
+        assertThat(FirmwareBundle.python("a\"b\\c\n")).isEqualTo("\"a\\\"b\\\\c\\n\"");
+        assertThat(FirmwareBundle.python(java.util.List.of("chat", 2))).isEqualTo("(\"chat\", 2, )");
+        assertThat(FirmwareBundle.python(Map.of("X", true))).isEqualTo("{\"X\": True, }");
+        assertThat(FirmwareBundle.python(null)).isEqualTo("None");
+    }
+}
