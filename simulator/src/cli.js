@@ -172,8 +172,16 @@ async function main(argv) {
     process.stderr.write(`esp32sim: console on ${pty.linkPath}\n`);
   }
 
-  if (process.stdin.isTTY) process.stdin.setRawMode(true);
-  process.stdin.on('data', (d) => board.write(d));
+  const tty = process.stdin.isTTY;
+  if (tty) process.stdin.setRawMode(true);
+  process.stdin.on('data', (d) => {
+    // At a terminal Ctrl-C belongs to the board, so Ctrl-] (as in miniterm and telnet) powers off.
+    if (tty && d.includes(0x1d)) {
+      exit(0);
+      return;
+    }
+    board.write(d);
+  });
   process.stdin.on('end', async () => {
     // Finish what was typed, give a running program a moment to print, then power off.
     if (pty) return; // the PTY is the console now; stdin closing means nothing

@@ -44,6 +44,13 @@ public final class SerialConsole implements AutoCloseable {
     private IOException readError;
     private final StringBuilder partialLine = new StringBuilder();
     private volatile boolean closing;
+    private final List<LineListener> lineListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told of every complete line as it arrives (on the reader thread), with its System.nanoTime(). */
+    @FunctionalInterface
+    public interface LineListener {
+        void onLine(long nanos, String line);
+    }
 
     private SerialConsole(String name, InputStream in, OutputStream out, Path logDir) throws IOException {
         this.name = name;
@@ -71,6 +78,10 @@ public final class SerialConsole implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    public void onLine(LineListener listener) {
+        lineListeners.add(listener);
     }
 
     public Path logPath() {
@@ -124,6 +135,11 @@ public final class SerialConsole implements AutoCloseable {
             char c = text.charAt(i);
             if (c == '\n') {
                 lineLog.write(String.format(Locale.ROOT, "[%10.3f] %s%n", elapsedSeconds(), partialLine));
+                String line = partialLine.toString();
+                long now = System.nanoTime();
+                for (LineListener l : lineListeners) {
+                    l.onLine(now, line);
+                }
                 partialLine.setLength(0);
             } else if (c != '\r') {
                 partialLine.append(c);

@@ -1,0 +1,54 @@
+package io.esp32hil.cli;
+
+import com.fazecast.jSerialComm.SerialPort;
+import io.esp32hil.sim.NodeRuntime;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+@Command(name = "doctor", description = "Check what this machine has for each target, and say how to get what is missing.")
+final class DoctorCommand implements Callable<Integer> {
+    private int problems;
+
+    @Override
+    public Integer call() {
+        Suite suite = Suite.locate();
+        check("Java " + Runtime.version().feature(), Runtime.version().feature() >= 17, "install JDK 17 or newer");
+        try {
+            String node = NodeRuntime.require();
+            check("Node.js (" + node + ")", true, "");
+        } catch (RuntimeException e) {
+            check("Node.js", false, e.getMessage());
+        }
+        check("simulator packages", Files.isDirectory(suite.home().resolve("simulator/node_modules/@micropython")),
+                "run `mvn verify` or `cd simulator && npm ci`");
+        check("socat (simulator on a virtual serial port)", onPath("socat"), "apt-get install socat");
+        check("python3 (firmware/tools/test_server.py)", onPath("python3"), "apt-get install python3");
+        SerialPort[] ports = SerialPort.getCommPorts();
+        System.out.printf("  serial ports: %s%n", ports.length == 0 ? "none (a bench board plugs in over USB)" : "");
+        for (SerialPort p : ports) {
+            System.out.printf("    %s  %s  %04x:%04x%n", p.getSystemPortPath(), p.getPortDescription(), p.getVendorID(), p.getProductID());
+        }
+        boolean wokwi = onPath("wokwi-cli");
+        System.out.printf("  %s wokwi-cli%s%n", wokwi ? "ok     " : "absent ", wokwi ? "" : " (only for --target wokwi: https://docs.wokwi.com/wokwi-ci/cli-installation)");
+        System.out.println(problems == 0 ? "hil: ready for the simulator target" : "hil: " + problems + " problem(s) above");
+        return problems == 0 ? Hil.PASSED : Hil.INFRASTRUCTURE;
+    }
+
+    private void check(String what, boolean ok, String fix) {
+        System.out.printf("  %s %s%s%n", ok ? "ok     " : "MISSING", what, ok ? "" : ": " + fix);
+        if (!ok) {
+            problems++;
+        }
+    }
+
+    static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

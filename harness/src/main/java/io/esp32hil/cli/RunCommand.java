@@ -1,0 +1,105 @@
+package io.esp32hil.cli;
+
+import io.esp32hil.engine.ScenarioResult;
+import io.esp32hil.engine.SimTarget;
+import io.esp32hil.engine.Status;
+import io.esp32hil.engine.SuiteRunner;
+import io.esp32hil.engine.Target;
+import io.esp32hil.report.ReportWriter;
+import io.esp32hil.report.RunInfo;
+import io.esp32hil.scenario.Scenario;
+import io.esp32hil.scenario.ScenarioException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "run", description = "Run scenarios (all of scenarios/ by default) and write a report.")
+final class RunCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "SCENARIO", description = "scenario files or folders")
+    List<Path> paths = new ArrayList<>();
+
+    @Option(names = "--target", defaultValue = "sim", description = "where the firmware runs: sim (default)")
+    String target;
+
+    @Option(names = "--parallel", defaultValue = "1", description = "boards at once (simulator only)")
+    int parallel;
+
+    @Option(names = "--repeat", defaultValue = "1", description = "run each scenario N times (to find flaky ones)")
+    int repeat;
+
+    @Option(names = "--tag", description = "only scenarios with this tag (repeatable)")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--reports", description = "where reports go (default: reports/ in the project)")
+    Path reports;
+
+    @Override
+    public Integer call() throws Exception {
+        Suite suite = Suite.locate();
+        List<Scenario> scenarios = suite.scenarios(paths, tags);
+        if (scenarios.isEmpty()) {
+            throw new ScenarioException(paths.isEmpty() ? suite.scenariosDir() : paths.get(0), 0,
+                    "no scenarios to run" + (tags.isEmpty() ? "" : " with tag " + String.join(" or ", tags)));
+        }
+        if (parallel < 1 || repeat < 1) {
+            throw new ScenarioException(suite.home(), 0, "--parallel and --repeat must be 1 or more");
+        }
+        Target t = targetNamed(target, suite);
+        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        ReportWriter writer = new ReportWriter(reports != null ? reports : suite.reportsDir(), runId);
+        RunInfo info = new RunInfo(runId, t.name(), Instant.now(), commandLine(), false);
+        List<ScenarioResult> results = Collections.synchronizedList(new ArrayList<>());
+        Thread onInterrupt = new Thread(() -> {
+            // Ctrl-C: the boards are stopped by their own shutdown hooks; keep what was learned
+            writer.write(new RunInfo(runId, t.name(), info.started(), info.command(), true), List.copyOf(results));
+            System.err.println("hil: interrupted; report so far: " + writer.html());
+        }, "hil-report-on-exit");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        System.out.printf("hil: %d scenario(s) on %s, %d at a time; logs and report in %s%n", scenarios.size() * repeat, t.name(),
+                Math.min(parallel, t.maxParallel()), writer.dir());
+        writer.write(info, List.of());
+        List<ScenarioResult> all = new SuiteRunner(suite.runner(), t, parallel, repeat, System.out).run(scenarios, writer.dir(), r -> {
+            results.add(r);
+            writer.write(info, List.copyOf(results));
+        });
+        Runtime.getRuntime().removeShutdownHook(onInterrupt);
+        writer.write(info, all);
+        Map<Status, Integer> c = ReportWriter.counts(all);
+        System.out.printf("hil: %d passed, %d failed, %d timed out, %d errors, %d skipped%n", c.get(Status.PASSED), c.get(Status.FAILED),
+                c.get(Status.TIMED_OUT), c.get(Status.ERROR), c.get(Status.SKIPPED));
+        System.out.println("report: " + writer.html());
+        if (c.get(Status.FAILED) + c.get(Status.TIMED_OUT) > 0) {
+            return Hil.FAILED;
+        }
+        return c.get(Status.ERROR) > 0 ? Hil.INFRASTRUCTURE : Hil.PASSED;
+    }
+
+    private String commandLine() {
+        List<String> parts = new ArrayList<>(List.of("hil", "run", "--target", target));
+        if (parallel > 1) {
+            parts.add("--parallel " + parallel);
+        }
+        if (repeat > 1) {
+            parts.add("--repeat " + repeat);
+        }
+        tags.forEach(tag -> parts.add("--tag " + tag));
+        paths.forEach(p -> parts.add(p.toString()));
+        return String.join(" ", parts);
+    }
+
+    static Target targetNamed(String name, Suite suite) {
+        if (name.equals("sim")) {
+            return new SimTarget();
+        }
+        throw new ScenarioException(suite.home(), 0, "unknown target '" + name + "' (available here: sim)");
+    }
+}

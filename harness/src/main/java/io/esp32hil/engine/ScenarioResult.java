@@ -1,0 +1,33 @@
+package io.esp32hil.engine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The outcome of one scenario run, with everything the reports show. */
+public record ScenarioResult(
+        String name,
+        String description,
+        Path file,
+        List<String> tags,
+        String target,
+        int repetition,
+        Status status,
+        long startNanos,
+        Duration duration,
+        String message,
+        FailedStep failedStep,
+        List<String> lastSerialLines,
+        List<String> lastServerEvents,
+        Map<String, Double> metrics,
+        List<Timeline.Entry> timeline,
+        Path logDir) {
+
+    /** The step a failed scenario stopped at: its line, how it reads, and what it waited for. */
+    public record FailedStep(int index, int line, String step) {}
+
+    public String displayName() {
+        return repetition > 0 ? name + " #" + repetition : name;
+    }
+}

@@ -1,0 +1,501 @@
+package io.esp32hil.engine;
+
+import io.esp32hil.deploy.Deployer;
+import io.esp32hil.deploy.FirmwareBundle;
+import io.esp32hil.device.BenchControl;
+import io.esp32hil.device.Capability;
+import io.esp32hil.device.Device;
+import io.esp32hil.scenario.Durations;
+import io.esp32hil.scenario.FirmwareProfile;
+import io.esp32hil.scenario.Scenario;
+import io.esp32hil.scenario.Step;
+import io.esp32hil.server.Behaviour;
+import io.esp32hil.server.ServerEvent;
+import io.esp32hil.server.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Runs one scenario on one board: starts a test server and the board, deploys the firmware with the
+ * run's config.py, then performs the steps, each with its own time limit, under the scenario's
+ * overall limit. Tripwires fail the scenario the moment their pattern appears. The board and the
+ * server are stopped however the scenario ends.
+ */
+public final class ScenarioRunner {
+    private static final Duration DEFAULT_WITHIN = Duration.ofSeconds(15);
+    private static final int TAIL = 15;
+    private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)}");
+
+    private final FirmwareProfile profile;
+    private final Path firmwareDir;
+    private final Map<String, Object> baseConfig;
+
+    public ScenarioRunner(FirmwareProfile profile, Path firmwareDir, Map<String, Object> baseConfig) {
+        this.profile = profile;
+        this.firmwareDir = firmwareDir;
+        this.baseConfig = baseConfig;
+    }
+
+    /** A step that did not hold; the message says what was expected and what was seen instead. */
+    static final class StepFailed extends RuntimeException {
+        StepFailed(String message) {
+            super(message);
+        }
+    }
+
+    public ScenarioResult run(Scenario scenario, Target target, Path runDir, int repetition) {
+        long start = System.nanoTime();
+        String dirName = scenario.name().replaceAll("[^A-Za-z0-9._-]", "_") + (repetition > 0 ? "-" + repetition : "");
+        Path logDir = runDir.resolve(dirName);
+        List<Capability> missing = scenario.needs().stream().filter(c -> !target.capabilities().contains(c)).toList();
+        if (!missing.isEmpty()) {
+            String why = "target " + target.name() + " has no " + missing.stream().map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+            return new ScenarioResult(scenario.name(), scenario.description(), scenario.file(), scenario.tags(), target.name(), repetition,
+                    Status.SKIPPED, start, Duration.ZERO, why, null, List.of(), List.of(), Map.of(), List.of(), logDir);
+        }
+        Run run = new Run(scenario, target, logDir, start);
+        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "scenario-" + dirName);
+            t.setDaemon(true);
+            return t;
+        });
+        Status status;
+        String message = null;
+        try {
+            Future<?> f = worker.submit(() -> {
+                run.execute();
+                return null;
+            });
+            try {
+                f.get(scenario.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                status = Status.PASSED;
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                status = Status.TIMED_OUT;
+                message = "the scenario's time limit of " + Durations.format(scenario.timeout()) + " ran out"
+                        + (run.current != null ? " during step " + run.currentIndex + " (line " + run.current.line() + ": " + run.current.describe() + ")" : "");
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof StepFailed) {
+                    status = Status.FAILED;
+                    message = cause.getMessage();
+                } else {
+                    status = Status.ERROR;
+                    message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                f.cancel(true);
+                status = Status.ERROR;
+                message = "interrupted";
+            }
+        } finally {
+            worker.shutdownNow();
+            run.close();
+        }
+        ScenarioResult.FailedStep failed = status == Status.PASSED || run.current == null ? null
+                : new ScenarioResult.FailedStep(run.currentIndex, run.current.line(), run.current.describe());
+        return new ScenarioResult(scenario.name(), scenario.description(), scenario.file(), scenario.tags(), target.name(), repetition,
+                status, start, Duration.ofNanos(System.nanoTime() - start), message, failed, run.lines.tail(TAIL),
+                run.server == null ? List.of() : run.server.log().tail(TAIL), Map.copyOf(run.metrics), run.timeline.entries(), logDir);
+    }
+
+    /** The state of one scenario run. */
+    private final class Run {
+        final Scenario scenario;
+        final Target target;
+        final Path logDir;
+        final Timeline timeline;
+        final SerialLines lines = new SerialLines();
+        final Map<String, Long> marks = new LinkedHashMap<>();
+        final Map<String, Double> metrics = new LinkedHashMap<>();
+        final Map<String, String> vars = new LinkedHashMap<>();
+        volatile TestServer server;
+        volatile Device device;
+        volatile String tripped;
+        volatile boolean armed;
+        volatile boolean rebootExpected;
+        volatile Step current;
+        volatile int currentIndex;
+        int stepCounter;
+
+        Run(Scenario scenario, Target target, Path logDir, long start) {
+            this.scenario = scenario;
+            this.target = target;
+            this.logDir = logDir;
+            this.timeline = new Timeline(start);
+        }
+
+        void execute() throws InterruptedException {
+            Scenario.ServerSetup setup = scenario.server();
+            server = TestServer.builder().logDir(logDir).origin(timeline.origin()).tls(setup.tls()).path(setup.path())
+                    .subprotocols(setup.subprotocols()).behaviour(new Behaviour().echo(setup.echo())).start();
+            server.log().onEvent(e -> timeline.add(e.nanos(), "server", e.describe(), e.kind().id()));
+            device = target.open(scenario.name(), logDir);
+            device.console().onLine(this::onSerialLine);
+            Device.Network net = device.network();
+            vars.put("server_url", server.url(net.serverHost()));
+            vars.put("server_host", net.serverHost());
+            vars.put("server_port", String.valueOf(server.port()));
+            vars.put("ssid", net.ssid());
+            note("deploying the firmware");
+            Map<String, Object> config = new LinkedHashMap<>(baseConfig);
+            config.put("WIFI_SSID", net.ssid());
+            config.put("WIFI_PASSWORD", net.password());
+            config.put("WS_URL", vars.get("server_url"));
+            if (server.certificate() != null) {
+                config.put("TLS_FINGERPRINT", server.certificate().sha256());
+            }
+            scenario.config().forEach((k, v) -> config.put(k, v instanceof String s ? substitute(s) : v));
+            rebootExpected = true;
+            Deployer.Result deployed = Deployer.deploy(device, FirmwareBundle.of(firmwareDir).config(config).files());
+            note("deployed (" + deployed.written().size() + " written, " + deployed.unchanged().size() + " unchanged); restarted by "
+                    + deployed.reset().description());
+            armed = true;
+            runSteps(scenario.steps());
+            checkTripwire();
+        }
+
+        void close() {
+            Device d = device;
+            if (d != null) {
+                try {
+                    d.close();
+                } catch (RuntimeException e) {
+                    note("closing the board failed: " + e.getMessage());
+                }
+            }
+            TestServer s = server;
+            if (s != null) {
+                s.close();
+            }
+        }
+
+        private void onSerialLine(long nanos, String line) {
+            String event = null;
+            for (Map.Entry<String, Pattern> e : profile.events().entrySet()) {
+                if (e.getValue().matcher(line).find()) {
+                    event = e.getKey();
+                    break;
+                }
+            }
+            timeline.add(nanos, "serial", line, event);
+            lines.add(nanos, line);
+            Pattern reboot = profile.tripwires().get("unexpected_reboot");
+            if (rebootExpected && reboot != null && reboot.matcher(line).find()) {
+                rebootExpected = false; // the reboot a reset step (or the deployment) asked for
+                return;
+            }
+            if (!armed || tripped != null) {
+                return;
+            }
+            for (Map.Entry<String, Pattern> wire : profile.tripwires().entrySet()) {
+                if (!scenario.tripwires().getOrDefault(wire.getKey(), true) || !wire.getValue().matcher(line).find()) {
+                    continue;
+                }
+                tripped = "tripwire '" + wire.getKey() + "' fired on the serial line: " + line;
+                timeline.add(nanos, "harness", tripped, "tripwire");
+            }
+        }
+
+        private void checkTripwire() {
+            if (tripped != null) {
+                throw new StepFailed(tripped + failureContext());
+            }
+        }
+
+        private void note(String text) {
+            timeline.add(System.nanoTime(), "harness", text, null);
+        }
+
+        private void runSteps(List<Step> steps) throws InterruptedException {
+            for (Step step : steps) {
+                checkTripwire();
+                current = step;
+                currentIndex = ++stepCounter;
+                note("step " + currentIndex + " (line " + step.line() + "): " + step.describe());
+                perform(step);
+            }
+        }
+
+        private void perform(Step step) throws InterruptedException {
+            switch (step.action()) {
+                case "reset" -> {
+                    rebootExpected = true;
+                    note("reset by " + device.reset().description());
+                }
+                case "power_cycle" -> {
+                    rebootExpected = true;
+                    device.powerCycle();
+                }
+                case "expect" -> expectEvent(step);
+                case "expect_line" -> expectLine(step);
+                case "expect_no", "expect_no_line" -> expectNone(step);
+                case "expect_server" -> expectServer(step);
+                case "send" -> send(step);
+                case "server" -> serverAction(step);
+                case "wifi" -> {
+                    if (step.valueText().equals("down")) {
+                        bench().wifiDown(step.flag("reset_connections", false));
+                    } else {
+                        bench().wifiUp();
+                    }
+                }
+                case "access_points" -> bench().setAccessPoints(substitute(step.valueText()));
+                case "set_pin" -> bench().setPin(step.integer("pin", 0), step.integer("value", 0));
+                case "set_adc" -> bench().setAdc(step.integer("pin", 0), step.integer("value", 0));
+                case "expect_pin" -> expectPin(step);
+                case "wait" -> sleep(Durations.parse(step.valueText()));
+                case "repeat" -> {
+                    long n = ((Number) step.value()).longValue();
+                    for (long i = 0; i < n; i++) {
+                        runSteps(step.steps());
+                    }
+                }
+                case "measure" -> {
+                    long from = marks.get(step.text("from"));
+                    long to = marks.get(step.text("to"));
+                    double ms = (to - from) / 1e6;
+                    metrics.put(step.valueText(), ms);
+                    note(String.format(Locale.ROOT, "measured %s = %.0f ms", step.valueText(), ms));
+                }
+                case "assert" -> assertMetric(step);
+                default -> throw new IllegalStateException("no implementation for step " + step.action());
+            }
+        }
+
+        private BenchControl bench() {
+            return device.bench().orElseThrow(() -> new StepFailed("this board has no bench control"));
+        }
+
+        private void expectEvent(Step step) throws InterruptedException {
+            String event = step.valueText();
+            Pattern p = profile.events().get(event);
+            Map<String, Object> where = step.map("where");
+            Duration within = step.duration("within", DEFAULT_WITHIN);
+            SerialLines.Line hit = lines.await(text -> matches(p, text, where), deadline(within), this::checkTripwire);
+            if (hit == null) {
+                throw new StepFailed("no serial event '" + event + "'" + whereText(where) + " within " + Durations.format(within)
+                        + " (pattern " + p.pattern() + ")" + failureContext());
+            }
+            mark(step, hit.nanos());
+        }
+
+        private void expectLine(Step step) throws InterruptedException {
+            Pattern p = Pattern.compile(substitute(step.valueText()));
+            Duration within = step.duration("within", DEFAULT_WITHIN);
+            SerialLines.Line hit = lines.await(text -> p.matcher(text).find(), deadline(within), this::checkTripwire);
+            if (hit == null) {
+                throw new StepFailed("no serial line matching /" + p.pattern() + "/ within " + Durations.format(within) + failureContext());
+            }
+            mark(step, hit.nanos());
+        }
+
+        private void expectNone(Step step) throws InterruptedException {
+            Duration period = step.duration("for", Duration.ofSeconds(3));
+            sleep(period);
+            List<SerialLines.Line> found;
+            String what;
+            if (step.action().equals("expect_no")) {
+                Pattern p = profile.events().get(step.valueText());
+                Map<String, Object> where = step.map("where");
+                found = lines.drain(text -> matches(p, text, where));
+                what = "serial event '" + step.valueText() + "'" + whereText(where);
+            } else {
+                Pattern p = Pattern.compile(substitute(step.valueText()));
+                found = lines.drain(text -> p.matcher(text).find());
+                what = "serial line matching /" + p.pattern() + "/";
+            }
+            if (!found.isEmpty()) {
+                throw new StepFailed("expected no " + what + " for " + Durations.format(period) + ", but saw: " + found.get(0).text() + failureContext());
+            }
+        }
+
+        private void expectServer(Step step) {
+            ServerEvent.Kind kind = ServerEvent.Kind.of(step.valueText());
+            Map<String, Object> where = step.map("where");
+            Duration within = step.duration("within", DEFAULT_WITHIN);
+            long deadline = deadline(within);
+            while (true) {
+                checkTripwire();
+                long slice = Math.min(deadline - System.nanoTime(), 200_000_000L);
+                if (slice <= 0) {
+                    throw new StepFailed("no server event '" + kind.id() + "'" + whereText(where) + " within " + Durations.format(within) + failureContext());
+                }
+                try {
+                    ServerEvent e = server.log().await(ev -> ev.kind() == kind && fieldsMatch(ev.fields(), where), kind.id(), Duration.ofNanos(slice));
+                    mark(step, e.nanos());
+                    return;
+                } catch (io.esp32hil.server.ServerTimeoutException e) {
+                    // the next slice checks the tripwires, then waits again
+                }
+            }
+        }
+
+        private void expectPin(Step step) throws InterruptedException {
+            int pin = step.integer("pin", 0);
+            int want = step.integer("value", 0);
+            Duration within = step.duration("within", DEFAULT_WITHIN);
+            long deadline = deadline(within);
+            int seen;
+            while ((seen = bench().readPin(pin)) != want) {
+                checkTripwire();
+                if (System.nanoTime() > deadline) {
+                    throw new StepFailed("pin " + pin + " is " + (seen < 0 ? "not driven" : seen) + ", expected " + want + " within "
+                            + Durations.format(within) + failureContext());
+                }
+                Thread.sleep(50); // the pin is read from the board's state; a short poll keeps the wait bounded
+            }
+        }
+
+        private void send(Step step) {
+            if (step.args().containsKey("text")) {
+                String text = substitute(step.text("text"));
+                if (step.args().containsKey("fragments")) {
+                    server.sendFragmented(text, step.integer("fragments", 2));
+                } else {
+                    server.sendText(text);
+                }
+            } else if (step.args().containsKey("size")) {
+                server.sendOfSize(step.integer("size", 0));
+            } else if (step.args().containsKey("binary")) {
+                byte[] data = new byte[step.integer("binary", 0)];
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = (byte) i;
+                }
+                server.sendBinary(data);
+            } else {
+                server.sendRaw(HexFormat.of().parseHex(step.text("raw").replace(" ", "")));
+            }
+        }
+
+        private void serverAction(Step step) {
+            switch (step.valueText()) {
+                case "close" -> server.closeAll(step.integer("code", 1000), step.text("reason") == null ? "" : step.text("reason"));
+                case "drop" -> server.dropAll();
+                case "stop" -> server.stop(step.flag("graceful", true));
+                case "restart" -> server.restart();
+                case "refuse" -> server.refuse(step.flag("on", true));
+                case "reject" -> server.rejectHandshakes(step.integer("status", 0));
+                case "delay_handshake" -> server.delayHandshakes(step.duration("delay", Duration.ZERO));
+                case "blackhole" -> server.blackhole(step.flag("on", true));
+                case "stop_reading" -> server.stopReading(step.flag("on", true));
+                case "ignore_pings" -> server.ignorePings(step.flag("on", true));
+                case "ping" -> server.ping(step.text("payload") == null ? "" : step.text("payload"));
+                case "periodic" -> server.startPeriodic(step.duration("interval", Duration.ofSeconds(1)),
+                        step.text("text") == null ? "{\"type\": \"test\", \"seq\": %d}" : step.text("text"));
+                case "stop_periodic" -> server.stopPeriodic();
+                default -> throw new IllegalStateException(step.valueText());
+            }
+        }
+
+        private void assertMetric(Step step) {
+            String name = step.valueText();
+            double v = metrics.get(name);
+            Object min = step.args().get("min");
+            Object max = step.args().get("max");
+            if (min != null && v < ((Number) min).doubleValue() || max != null && v > ((Number) max).doubleValue()) {
+                throw new StepFailed(String.format(Locale.ROOT, "metric %s = %.0f is outside [%s, %s]", name, v,
+                        min == null ? "-" : min, max == null ? "-" : max) + failureContext());
+            }
+        }
+
+        private void mark(Step step, long nanos) {
+            String name = step.text("mark");
+            if (name != null) {
+                marks.put(name, nanos);
+            }
+        }
+
+        private boolean matches(Pattern p, String line, Map<String, Object> where) {
+            Matcher m = p.matcher(line);
+            if (!m.find()) {
+                return false;
+            }
+            if (where.isEmpty()) {
+                return true;
+            }
+            Map<String, String> fields = new LinkedHashMap<>();
+            Matcher names = GROUP_NAME.matcher(p.pattern());
+            while (names.find()) {
+                String v = m.group(names.group(1));
+                fields.put(names.group(1), v == null ? "" : unquote(v));
+            }
+            return fieldsMatch(fields, where);
+        }
+
+        private boolean fieldsMatch(Map<String, String> fields, Map<String, Object> where) {
+            for (Map.Entry<String, Object> w : where.entrySet()) {
+                String want = substitute(String.valueOf(w.getValue()));
+                String have = fields.get(w.getKey());
+                if (have == null) {
+                    return false;
+                }
+                if (want.startsWith("~") ? !Pattern.compile(want.substring(1)).matcher(have).find() : !want.equals(have)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private String substitute(String s) {
+            Matcher m = VARIABLE.matcher(s);
+            StringBuilder sb = new StringBuilder();
+            while (m.find()) {
+                m.appendReplacement(sb, Matcher.quoteReplacement(vars.getOrDefault(m.group(1), m.group())));
+            }
+            return m.appendTail(sb).toString();
+        }
+
+        private String failureContext() {
+            StringBuilder sb = new StringBuilder("\nlast serial lines:\n");
+            for (String l : lines.tail(TAIL)) {
+                sb.append("  | ").append(l).append('\n');
+            }
+            if (server != null) {
+                sb.append("last server events:\n").append(String.join("\n", server.log().tail(TAIL))).append('\n');
+                sb.append("logs: ").append(device == null ? logDir : device.console().logPath()).append(", ").append(server.log().path());
+            }
+            return sb.toString();
+        }
+
+        private void sleep(Duration d) throws InterruptedException {
+            long deadline = deadline(d);
+            while (System.nanoTime() < deadline) {
+                checkTripwire();
+                Thread.sleep(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)));
+            }
+        }
+    }
+
+    private static long deadline(Duration d) {
+        return System.nanoTime() + d.toNanos();
+    }
+
+    private static String whereText(Map<String, Object> where) {
+        return where.isEmpty() ? "" : " where " + where;
+    }
+
+    static String unquote(String v) {
+        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+            return v.substring(1, v.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
+        }
+        return v;
+    }
+}

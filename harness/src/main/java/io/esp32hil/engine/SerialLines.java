@@ -1,0 +1,55 @@
+package io.esp32hil.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * A board's serial lines with their arrival times, waited on from a cursor that each match moves
+ * past: a line printed before the wait began is still found, and no line matches twice.
+ */
+final class SerialLines {
+    record Line(long nanos, String text) {}
+
+    private final List<Line> lines = new ArrayList<>();
+    private int cursor;
+
+    synchronized void add(long nanos, String text) {
+        lines.add(new Line(nanos, text));
+        notifyAll();
+    }
+
+    /** The first line after the cursor that matches, or null once deadline (System.nanoTime) passes or stop says so. */
+    synchronized Line await(Predicate<String> matching, long deadline, Runnable check) throws InterruptedException {
+        while (true) {
+            for (int i = cursor; i < lines.size(); i++) {
+                if (matching.test(lines.get(i).text())) {
+                    cursor = i + 1;
+                    return lines.get(i);
+                }
+            }
+            check.run();
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            wait(Math.max(1, Math.min(left / 1_000_000, 200)));
+        }
+    }
+
+    /** Lines after the cursor that match; moves the cursor to the end. */
+    synchronized List<Line> drain(Predicate<String> matching) {
+        List<Line> found = new ArrayList<>();
+        for (int i = cursor; i < lines.size(); i++) {
+            if (matching.test(lines.get(i).text())) {
+                found.add(lines.get(i));
+            }
+        }
+        cursor = lines.size();
+        return found;
+    }
+
+    synchronized List<String> tail(int n) {
+        return lines.subList(Math.max(0, lines.size() - n), lines.size()).stream().map(Line::text).toList();
+    }
+}

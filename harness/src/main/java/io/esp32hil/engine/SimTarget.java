@@ -1,0 +1,32 @@
+package io.esp32hil.engine;
+
+import io.esp32hil.device.Capability;
+import io.esp32hil.device.Device;
+import io.esp32hil.device.SimDevice;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** The built-in simulator: a fresh simulated ESP32 (empty flash) for every scenario. */
+public final class SimTarget implements Target {
+    @Override
+    public String name() {
+        return "sim";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.allOf(Capability.class);
+    }
+
+    @Override
+    public Device open(String name, Path logDir) {
+        return SimDevice.start(name, logDir.resolve("flash"), logDir, Duration.ofSeconds(30));
+    }
+
+    @Override
+    public int maxParallel() {
+        return 16;
+    }
+}

@@ -1,0 +1,165 @@
+package io.esp32hil.report;
+
+import io.esp32hil.engine.ScenarioResult;
+import io.esp32hil.engine.Status;
+import io.esp32hil.engine.Timeline;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One self-contained HTML page: a summary table, then per scenario the failing step and its serial
+ * context, the metrics, a picture of the connection state over time, and the timeline that
+ * interleaves serial lines, server events and harness steps.
+ */
+final class HtmlReport {
+    /** Connection states drawn in the picture, from the firmware events that start them. */
+    private static final Map<String, String> STATE_BY_EVENT = Map.ofEntries(
+            Map.entry("wifi_connecting", "joining Wi-Fi"), Map.entry("wifi_connected", "Wi-Fi up"),
+            Map.entry("wifi_failed", "no Wi-Fi"), Map.entry("wifi_lost", "no Wi-Fi"),
+            Map.entry("connecting", "connecting"), Map.entry("connected", "connected"),
+            Map.entry("connect_failed", "disconnected"), Map.entry("closed", "disconnected"),
+            Map.entry("ping_timeout", "disconnected"), Map.entry("reconnect_scheduled", "waiting to reconnect"),
+            Map.entry("give_up", "stopped"), Map.entry("stopped", "stopped"), Map.entry("safe_mode", "stopped"));
+    private static final Map<String, String> COLOURS = Map.of(
+            "booting", "#c7c7c7", "joining Wi-Fi", "#9ecae1", "Wi-Fi up", "#6baed6", "no Wi-Fi", "#fd8d3c",
+            "connecting", "#fdd0a2", "connected", "#41ab5d", "disconnected", "#e34a33", "waiting to reconnect", "#fee391",
+            "stopped", "#636363");
+
+    private HtmlReport() {}
+
+    static String render(RunInfo run, List<ScenarioResult> results, Path reportDir) {
+        Map<Status, Integer> c = ReportWriter.counts(results);
+        StringBuilder h = new StringBuilder();
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>HIL run ").append(esc(run.id())).append("</title>\n<style>")
+                .append("body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:32px}")
+                .append("table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}")
+                .append(".passed{color:#1a7f37}.failed,.timed_out,.error{color:#cf222e;font-weight:600}.skipped{color:#777}")
+                .append("pre{background:#f6f8fa;padding:8px;overflow-x:auto;font-size:12px}.tl td{font:12px ui-monospace,monospace;white-space:pre-wrap}")
+                .append(".serial{color:#0550ae}.server{color:#8250df}.harness{color:#6e7781}.tripwire{background:#ffebe9}")
+                .append("details{margin:8px 0}summary{cursor:pointer}.legend span{display:inline-block;margin-right:12px}")
+                .append(".sw{display:inline-block;width:10px;height:10px;margin-right:4px}</style></head><body>\n");
+        h.append("<h1>HIL run ").append(esc(run.id())).append(" on ").append(esc(run.target())).append(run.interrupted() ? " (interrupted)" : "").append("</h1>\n");
+        h.append("<p>").append(c.get(Status.PASSED)).append(" passed, ").append(c.get(Status.FAILED)).append(" failed, ")
+                .append(c.get(Status.TIMED_OUT)).append(" timed out, ").append(c.get(Status.ERROR)).append(" errors, ")
+                .append(c.get(Status.SKIPPED)).append(" skipped. Started ").append(esc(run.started().toString())).append(". Command: <code>")
+                .append(esc(run.command())).append("</code></p>\n");
+        h.append("<table><tr><th>scenario</th><th>status</th><th>time</th><th>metrics</th><th>why</th></tr>\n");
+        for (ScenarioResult r : results) {
+            String id = anchor(r);
+            h.append("<tr><td><a href=\"#").append(id).append("\">").append(esc(r.displayName())).append("</a></td><td class=\"")
+                    .append(cls(r)).append("\">").append(cls(r).replace('_', ' ')).append("</td><td>")
+                    .append(String.format(Locale.ROOT, "%.1f s", r.duration().toMillis() / 1000.0)).append("</td><td>").append(esc(metrics(r)))
+                    .append("</td><td>").append(esc(r.message() == null ? "" : r.message().lines().findFirst().orElse(""))).append("</td></tr>\n");
+        }
+        h.append("</table>\n");
+        for (ScenarioResult r : results) {
+            scenario(h, r, reportDir);
+        }
+        return h.append("</body></html>\n").toString();
+    }
+
+    private static void scenario(StringBuilder h, ScenarioResult r, Path reportDir) {
+        h.append("<h2 id=\"").append(anchor(r)).append("\">").append(esc(r.displayName())).append(" <span class=\"").append(cls(r)).append("\">")
+                .append(cls(r).replace('_', ' ')).append("</span></h2>\n");
+        if (!r.description().isEmpty()) {
+            h.append("<p>").append(esc(r.description())).append("</p>\n");
+        }
+        h.append("<p>").append(esc(String.valueOf(r.file()))).append(r.tags().isEmpty() ? "" : " &middot; tags: " + esc(String.join(", ", r.tags())));
+        if (r.logDir() != null && r.status() != Status.SKIPPED) {
+            String rel = relative(reportDir, r.logDir());
+            h.append(" &middot; logs: <a href=\"").append(esc(rel)).append("/").append(esc(r.name().replaceAll("[^A-Za-z0-9._-]", "_")))
+                    .append(".log\">serial</a>, <a href=\"").append(esc(rel)).append("/server.log\">server</a>");
+        }
+        h.append("</p>\n");
+        if (r.status() != Status.PASSED) {
+            if (r.failedStep() != null) {
+                h.append("<p><b>Failing step ").append(r.failedStep().index()).append("</b> (line ").append(r.failedStep().line()).append("): <code>")
+                        .append(esc(r.failedStep().step())).append("</code></p>\n");
+            }
+            h.append("<pre>").append(esc(r.message() == null ? "" : r.message())).append("</pre>\n");
+        }
+        if (!r.metrics().isEmpty()) {
+            h.append("<p>Metrics: ").append(esc(metrics(r))).append("</p>\n");
+        }
+        if (!r.timeline().isEmpty()) {
+            h.append(stateSvg(r));
+            h.append("<details").append(r.status() == Status.PASSED ? "" : " open").append("><summary>timeline (").append(r.timeline().size())
+                    .append(" entries)</summary><table class=\"tl\">\n");
+            Timeline clock = new Timeline(r.startNanos());
+            for (Timeline.Entry e : r.timeline()) {
+                h.append("<tr class=\"").append("tripwire".equals(e.event()) ? "tripwire" : "").append("\"><td>")
+                        .append(String.format(Locale.ROOT, "%8.3f", clock.seconds(e.nanos()))).append("</td><td class=\"").append(e.source()).append("\">")
+                        .append(e.source()).append("</td><td class=\"").append(e.source()).append("\">").append(esc(e.text())).append("</td></tr>\n");
+            }
+            h.append("</table></details>\n");
+        }
+    }
+
+    /** The connection state over the scenario's time, as coloured bands on one axis. */
+    static String stateSvg(ScenarioResult r) {
+        double total = Math.max(0.001, r.duration().toNanos() / 1e9);
+        Timeline clock = new Timeline(r.startNanos());
+        List<double[]> bands = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        String state = "booting";
+        double since = 0;
+        for (Timeline.Entry e : r.timeline()) {
+            String next = "serial".equals(e.source()) && e.event() != null ? STATE_BY_EVENT.get(e.event()) : null;
+            if (next != null && !next.equals(state)) {
+                double t = Math.min(total, Math.max(0, clock.seconds(e.nanos())));
+                bands.add(new double[] {since, t});
+                names.add(state);
+                state = next;
+                since = t;
+            }
+        }
+        bands.add(new double[] {since, total});
+        names.add(state);
+        int width = 900;
+        StringBuilder s = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + width + "\" height=\"46\" role=\"img\" aria-label=\"connection state over time\">");
+        for (int i = 0; i < bands.size(); i++) {
+            double x0 = bands.get(i)[0] / total * width;
+            double x1 = bands.get(i)[1] / total * width;
+            s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"4\" width=\"%.1f\" height=\"22\" fill=\"%s\"><title>%s %.2f-%.2f s</title></rect>",
+                    x0, Math.max(0.5, x1 - x0), COLOURS.getOrDefault(names.get(i), "#ccc"), esc(names.get(i)), bands.get(i)[0], bands.get(i)[1]));
+        }
+        for (int tick = 0; tick <= 4; tick++) {
+            double x = tick / 4.0 * (width - 1);
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"42\" font-size=\"10\" text-anchor=\"%s\">%.1f s</text>", x,
+                    tick == 0 ? "start" : tick == 4 ? "end" : "middle", total * tick / 4));
+        }
+        s.append("</svg>\n<div class=\"legend\">");
+        names.stream().distinct().forEach(n -> s.append("<span><i class=\"sw\" style=\"background:").append(COLOURS.getOrDefault(n, "#ccc"))
+                .append("\"></i>").append(esc(n)).append("</span>"));
+        return s.append("</div>\n").toString();
+    }
+
+    private static String metrics(ScenarioResult r) {
+        StringBuilder sb = new StringBuilder();
+        r.metrics().forEach((k, v) -> sb.append(sb.length() > 0 ? ", " : "").append(k).append(String.format(Locale.ROOT, " = %.0f ms", v)));
+        return sb.toString();
+    }
+
+    private static String cls(ScenarioResult r) {
+        return r.status().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String anchor(ScenarioResult r) {
+        return "s-" + r.displayName().replaceAll("[^A-Za-z0-9]", "-");
+    }
+
+    private static String relative(Path from, Path to) {
+        try {
+            return from.toAbsolutePath().relativize(to.toAbsolutePath()).toString();
+        } catch (IllegalArgumentException e) {
+            return to.toAbsolutePath().toString();
+        }
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,73 @@
+package io.esp32hil.scenario;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/**
+ * How a firmware's serial lines map to the events scenarios name ({@code connected},
+ * {@code closed}, ...), plus the tripwire patterns. Named groups in a pattern become the event's
+ * fields, which {@code where:} in a step compares. A team with its own firmware writes a profile,
+ * not new scenarios.
+ */
+public record FirmwareProfile(String name, Path file, Map<String, Pattern> events, Map<String, Pattern> tripwires) {
+
+    public static FirmwareProfile load(Path file) {
+        Node root;
+        try (Reader r = Files.newBufferedReader(file)) {
+            root = Yaml.compose(file, r);
+        } catch (IOException e) {
+            throw new ScenarioException(file, 0, "cannot read the firmware profile: " + e.getMessage());
+        }
+        if (!(root instanceof MappingNode map)) {
+            throw new ScenarioException(file, Yaml.line(root), "a firmware profile is a mapping with name, events and tripwires");
+        }
+        String name = file.getFileName().toString();
+        Map<String, Pattern> events = new LinkedHashMap<>();
+        Map<String, Pattern> tripwires = new LinkedHashMap<>();
+        for (NodeTuple t : map.getValue()) {
+            String key = Yaml.scalar(file, t.getKeyNode());
+            switch (key) {
+                case "name" -> name = Yaml.scalar(file, t.getValueNode());
+                case "events" -> patterns(file, t.getValueNode(), events);
+                case "tripwires" -> patterns(file, t.getValueNode(), tripwires);
+                default -> throw new ScenarioException(file, Yaml.line(t.getKeyNode()), "unknown key '" + key + "' (valid: name, events, tripwires)");
+            }
+        }
+        if (events.isEmpty()) {
+            throw new ScenarioException(file, 1, "the profile defines no events");
+        }
+        return new FirmwareProfile(name, file, Map.copyOf(events), Map.copyOf(tripwires));
+    }
+
+    private static void patterns(Path file, Node node, Map<String, Pattern> into) {
+        if (!(node instanceof MappingNode map)) {
+            throw new ScenarioException(file, Yaml.line(node), "expected a mapping of names to regular expressions");
+        }
+        for (NodeTuple t : map.getValue()) {
+            String name = Yaml.scalar(file, t.getKeyNode());
+            Node v = t.getValueNode();
+            if (!(v instanceof ScalarNode)) {
+                throw new ScenarioException(file, Yaml.line(v), "'" + name + "' must be a regular expression");
+            }
+            into.put(name, compile(file, Yaml.line(v), Yaml.scalar(file, v)));
+        }
+    }
+
+    static Pattern compile(Path file, int line, String regex) {
+        try {
+            return Pattern.compile(regex, Pattern.MULTILINE);
+        } catch (PatternSyntaxException e) {
+            throw new ScenarioException(file, line, "bad regular expression: " + e.getDescription() + " in " + regex);
+        }
+    }
+}
