@@ -1,0 +1,42 @@
+package io.esp32hil.suite;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.esp32hil.cli.Suite;
+import io.esp32hil.engine.ScenarioResult;
+import io.esp32hil.engine.SimTarget;
+import io.esp32hil.engine.Status;
+import io.esp32hil.engine.SuiteRunner;
+import io.esp32hil.report.ReportWriter;
+import io.esp32hil.report.RunInfo;
+import io.esp32hil.scenario.Scenario;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The whole scenario suite (scenarios/) on the simulator, one JUnit test per scenario. The
+ * scenarios run two boards at a time first; the report lands in harness/target/hil-report/suite.
+ */
+class ScenarioSuiteTest {
+    @TestFactory
+    Stream<DynamicTest> everyScenarioPassesOnTheSimulator() throws InterruptedException {
+        Suite suite = Suite.at(Path.of(System.getProperty("hil.home", "..")).toAbsolutePath().normalize());
+        List<Scenario> scenarios = suite.scenarios(List.of(), List.of());
+        ReportWriter writer = new ReportWriter(Path.of("target", "hil-report"), "suite");
+        RunInfo info = new RunInfo("suite", "sim", Instant.now(), "mvn verify (ScenarioSuiteTest)", false);
+        List<ScenarioResult> results = new SuiteRunner(suite.runner(), new SimTarget(), 2, 1, System.out)
+                .run(scenarios, writer.dir(), r -> { });
+        writer.write(info, results);
+        return results.stream().map(r -> DynamicTest.dynamicTest(r.displayName(), r.file().toUri(), () -> {
+            Assumptions.assumeFalse(r.status() == Status.SKIPPED, r.message());
+            if (r.status() != Status.PASSED) {
+                fail(r.status() + ": " + r.message() + "\nreport: " + writer.html().toAbsolutePath());
+            }
+        }));
+    }
+}
