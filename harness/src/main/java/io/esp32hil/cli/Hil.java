@@ -29,7 +29,7 @@ public final class Hil implements Runnable {
 
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Hil());
-        cli.setExitCodeExceptionMapper(e -> e instanceof ScenarioException ? USAGE : INFRASTRUCTURE);
+        cli.setExitCodeExceptionMapper(e -> e instanceof ScenarioException || e instanceof CommandLine.ParameterException ? USAGE : INFRASTRUCTURE);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ScenarioException) {
                 cmd.getErr().println("hil: " + e.getMessage());

@@ -45,6 +45,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Suite suite = Suite.locate();
+        Target t = targetNamed(target, suite);
         List<Scenario> scenarios = suite.scenarios(paths, tags);
         if (scenarios.isEmpty()) {
             throw new ScenarioException(paths.isEmpty() ? suite.scenariosDir() : paths.get(0), 0,
@@ -53,7 +54,6 @@ final class RunCommand implements Callable<Integer> {
         if (parallel < 1 || repeat < 1) {
             throw new ScenarioException(suite.home(), 0, "--parallel and --repeat must be 1 or more");
         }
-        Target t = targetNamed(target, suite);
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         ReportWriter writer = new ReportWriter(reports != null ? reports : suite.reportsDir(), runId);
         RunInfo info = new RunInfo(runId, t.name(), Instant.now(), commandLine(), false);

@@ -1,0 +1,110 @@
+package io.esp32hil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The hil command as users meet it: exit codes, messages without stack traces, reports however a run ends. */
+class HilCommandTest {
+    private static final String HOME = Path.of(System.getProperty("hil.home", "..")).toAbsolutePath().normalize().toString();
+
+    @TempDir
+    Path tmp;
+
+    private record Outcome(int code, String out, String err) {}
+
+    private Outcome hil(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String oldHome = System.getProperty("hil.home");
+        System.setProperty("hil.home", HOME);
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Hil.execute(args);
+            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            if (oldHome == null) {
+                System.clearProperty("hil.home");
+            } else {
+                System.setProperty("hil.home", oldHome);
+            }
+        }
+    }
+
+    @Test
+    void aBadScenarioIsAUsageErrorWithFileAndLineAndNoStackTrace() throws IOException {
+        Path bad = tmp.resolve("bad.yaml");
+        Files.writeString(bad, "name: bad\nsteps:\n  - expect: conected\n");
+        Outcome o = hil("run", bad.toString(), "--reports", tmp.resolve("reports").toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains(bad + ":3: unknown firmware event 'conected'").doesNotContain("at io.esp32hil");
+        assertThat(hil("run", "--parallel").code()).isEqualTo(2);
+        assertThat(hil("run", "--target", "mars", bad.toString()).err()).contains("unknown target 'mars'");
+        assertThat(hil("run", tmp.resolve("missing.yaml").toString()).err()).contains("missing.yaml: no such scenario file");
+    }
+
+    @Test
+    void listChecksAndShowsEveryScenario() {
+        Outcome o = hil("list");
+        assertThat(o.code()).isZero();
+        assertThat(o.out()).contains("connect-boot-to-connected").containsPattern("\\d+ scenario\\(s\\)");
+    }
+
+    @Test
+    void aFailingRunExitsOneAndItsReportShowsTheFailingStep() throws IOException {
+        Path failing = tmp.resolve("failing.yaml");
+        Files.writeString(failing, "name: deliberately-failing\nsteps:\n  - expect: connected\n    within: 20s\n  - expect: give_up\n    within: 1s\n");
+        Path reports = tmp.resolve("reports");
+        Outcome o = hil("run", failing.toString(), "--reports", reports.toString());
+        assertThat(o.code()).isEqualTo(1);
+        assertThat(o.out()).contains("FAILED    deliberately-failing").contains("report: ");
+        String html = Files.readString(reports.resolve("latest/report.html"));
+        assertThat(html).contains("Failing step 2</b> (line 5)").contains("no serial event 'give_up'").contains("[ws] connected url=");
+    }
+
+    @Test
+    void anInterruptedRunLeavesAReportAndNoChildProcess() throws Exception {
+        Path slow = tmp.resolve("slow.yaml");
+        Files.writeString(slow, "name: slow\nsteps:\n  - expect: connected\n    within: 30s\n  - wait: 60s\n");
+        Path reports = tmp.resolve("reports");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dhil.home=" + HOME, "-cp", System.getProperty("java.class.path"), "io.esp32hil.cli.Hil",
+                "run", slow.toString(), "--reports", reports.toString()));
+        Process hil = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("hil.out").toFile()).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.readString(tmp.resolve("hil.out")).contains("hil: 1 scenario") || hil.descendants().noneMatch(p -> p.isAlive())) {
+            assertThat(System.nanoTime()).as("the run started a board").isLessThan(deadline);
+            Thread.sleep(100); // polling a child process we do not own the events of
+        }
+        Thread.sleep(3000); // let the scenario get into its steps
+        List<ProcessHandle> children = hil.descendants().toList();
+        hil.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the JVM runs its shutdown hooks
+        assertThat(hil.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        for (ProcessHandle child : children) {
+            child.onExit().get(10, TimeUnit.SECONDS);
+            assertThat(child.isAlive()).as("child " + child.info().command().orElse("?")).isFalse();
+        }
+        JsonNode results = new ObjectMapper().readTree(reports.resolve("latest/results.json").toFile());
+        assertThat(results.path("interrupted").asBoolean()).isTrue();
+        assertThat(Files.readString(reports.resolve("latest/report.html"))).contains("(interrupted)");
+        assertThat(Files.readString(tmp.resolve("hil.out"))).contains("hil: interrupted; report so far:");
+    }
+}
