@@ -1,0 +1,114 @@
+package io.esp32hil.junit;
+
+import io.esp32hil.cli.Suite;
+import io.esp32hil.deploy.Deployer;
+import io.esp32hil.deploy.FirmwareBundle;
+import io.esp32hil.device.Device;
+import io.esp32hil.engine.SimTarget;
+import io.esp32hil.engine.Target;
+import io.esp32hil.scenario.ScenarioLoader;
+import io.esp32hil.server.TestServer;
+import java.lang.reflect.AnnotatedElement;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives a JUnit 5 test a board running the firmware and the test server it talks to:
+ *
+ * <pre>{@code
+ * @ExtendWith(HilExtension.class)
+ * class MyTest {
+ *     @Test
+ *     @FirmwareConfig("PING_INTERVAL_MS=1000")
+ *     void echo(Device board, TestServer server) { ... }
+ * }
+ * }</pre>
+ *
+ * The server starts first; the board (the simulator, or the target named by -Dhil.target) gets the
+ * firmware with a config.py pointing at the server, plus the suite's defaults and any
+ * {@link FirmwareConfig}. Both are stopped after the test, however it ends. Logs go to
+ * target/hil-junit/&lt;test&gt;/.
+ */
+public final class HilExtension implements ParameterResolver {
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(HilExtension.class);
+
+    @Override
+    public boolean supportsParameter(ParameterContext p, ExtensionContext c) {
+        Class<?> type = p.getParameter().getType();
+        return type == Device.class || type == TestServer.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext p, ExtensionContext c) {
+        return p.getParameter().getType() == TestServer.class ? server(c) : device(c);
+    }
+
+    private static Path logDir(ExtensionContext c) {
+        String name = c.getRequiredTestClass().getSimpleName() + "-" + c.getRequiredTestMethod().getName();
+        return Path.of("target", "hil-junit", name);
+    }
+
+    private static TestServer server(ExtensionContext c) {
+        return (TestServer) c.getStore(NS).getOrComputeIfAbsent("server", k -> new Closing(TestServer.builder().logDir(logDir(c)).path("/ws").start()),
+                Closing.class).resource();
+    }
+
+    private static Device device(ExtensionContext c) {
+        return (Device) c.getStore(NS).getOrComputeIfAbsent("device", k -> {
+            TestServer server = server(c);
+            Suite suite = Suite.locate();
+            Target target = target();
+            Device device = target.open(c.getRequiredTestMethod().getName(), logDir(c));
+            Closing closing = new Closing(device);
+            Map<String, Object> config = new LinkedHashMap<>(ScenarioLoader.loadDefaults(suite.scenariosDir().resolve("defaults.yaml")));
+            config.put("WIFI_SSID", device.network().ssid());
+            config.put("WIFI_PASSWORD", device.network().password());
+            config.put("WS_URL", server.url(device.network().serverHost()));
+            settings(c.getRequiredTestClass(), config);
+            settings(c.getRequiredTestMethod(), config);
+            try {
+                Deployer.deploy(device, FirmwareBundle.of(suite.home().resolve("firmware")).config(config).files());
+            } catch (RuntimeException e) {
+                device.close(); // not in the store yet, so nothing else would stop it
+                throw e;
+            }
+            return closing;
+        }, Closing.class).resource();
+    }
+
+    private static Target target() {
+        String name = System.getProperty("hil.target", "sim");
+        if (!name.equals("sim")) {
+            throw new ParameterResolutionException("HilExtension: unknown -Dhil.target=" + name + " (available: sim)");
+        }
+        return new SimTarget();
+    }
+
+    private static void settings(AnnotatedElement where, Map<String, Object> into) {
+        Optional.ofNullable(where.getAnnotation(FirmwareConfig.class)).ifPresent(a -> {
+            for (String entry : a.value()) {
+                int eq = entry.indexOf('=');
+                if (eq < 1) {
+                    throw new ParameterResolutionException("@FirmwareConfig entries are NAME=value, not '" + entry + "'");
+                }
+                String v = entry.substring(eq + 1).strip();
+                Object value = v.matches("-?\\d+") ? (Object) Long.parseLong(v) : v.equals("True") || v.equals("False") ? (Object) v.equals("True") : v;
+                into.put(entry.substring(0, eq).strip(), value);
+            }
+        });
+    }
+
+    /** Closes what it holds when JUnit drops the test's store. */
+    private record Closing(AutoCloseable resource) implements ExtensionContext.Store.CloseableResource {
+        @Override
+        public void close() throws Throwable {
+            resource.close();
+        }
+    }
+}
