@@ -42,7 +42,9 @@ public final class SerialConsole implements AutoCloseable {
     private int cursor;
     private boolean ended;
     private IOException readError;
-    private final StringBuilder partialLine = new StringBuilder();
+    // Bytes of the line being received: decoded only when whole, so a UTF-8 character split across
+    // two reads is not mangled.
+    private final java.io.ByteArrayOutputStream partialLine = new java.io.ByteArrayOutputStream();
     private volatile boolean closing;
     private final List<LineListener> lineListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -130,19 +132,18 @@ public final class SerialConsole implements AutoCloseable {
         }
         rawLog.write(chunk, 0, n);
         rawLog.flush();
-        String text = new String(chunk, 0, n, StandardCharsets.UTF_8);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\n') {
-                lineLog.write(String.format(Locale.ROOT, "[%10.3f] %s%n", elapsedSeconds(), partialLine));
-                String line = partialLine.toString();
+        for (int i = 0; i < n; i++) {
+            byte b = chunk[i];
+            if (b == '\n') {
+                String line = partialLine.toString(StandardCharsets.UTF_8);
+                lineLog.write(String.format(Locale.ROOT, "[%10.3f] %s%n", elapsedSeconds(), line));
                 long now = System.nanoTime();
                 for (LineListener l : lineListeners) {
                     l.onLine(now, line);
                 }
-                partialLine.setLength(0);
-            } else if (c != '\r') {
-                partialLine.append(c);
+                partialLine.reset();
+            } else if (b != '\r') {
+                partialLine.write(b);
             }
         }
         lineLog.flush();
@@ -154,8 +155,8 @@ public final class SerialConsole implements AutoCloseable {
 
     private void flushLogs() {
         try {
-            if (partialLine.length() > 0) {
-                lineLog.write(String.format(Locale.ROOT, "[%10.3f] %s%n", elapsedSeconds(), partialLine));
+            if (partialLine.size() > 0) {
+                lineLog.write(String.format(Locale.ROOT, "[%10.3f] %s%n", elapsedSeconds(), partialLine.toString(StandardCharsets.UTF_8)));
             }
             lineLog.flush();
             rawLog.flush();

@@ -164,7 +164,11 @@ public final class ScenarioRunner {
             }
             scenario.config().forEach((k, v) -> config.put(k, v instanceof String s ? substitute(s) : v));
             rebootExpected = true;
-            Deployer.Result deployed = Deployer.deploy(device, FirmwareBundle.of(firmwareDir).config(config).files());
+            FirmwareBundle bundle = FirmwareBundle.of(firmwareDir).config(config);
+            if (scenario.app() != null) {
+                bundle.add("main.py", firmwareDir.resolve(scenario.app()));
+            }
+            Deployer.Result deployed = Deployer.deploy(device, bundle.files());
             note("deployed (" + deployed.written().size() + " written, " + deployed.unchanged().size() + " unchanged); restarted by "
                     + deployed.reset().description());
             armed = true;
@@ -231,6 +235,9 @@ public final class ScenarioRunner {
                 currentIndex = ++stepCounter;
                 note("step " + currentIndex + " (line " + step.line() + "): " + step.describe());
                 perform(step);
+                if (!step.action().startsWith("expect")) {
+                    mark(step, System.nanoTime()); // an action's mark is when it was done
+                }
             }
         }
 
@@ -295,6 +302,18 @@ public final class ScenarioRunner {
                         + " (pattern " + p.pattern() + ")" + failureContext());
             }
             mark(step, hit.nanos());
+            Map<String, Object> save = step.map("save");
+            if (!save.isEmpty()) {
+                Map<String, String> fields = fields(p, hit.text());
+                save.forEach((metric, field) -> {
+                    String v = fields.get(String.valueOf(field));
+                    try {
+                        metrics.put(metric, Double.parseDouble(v));
+                    } catch (NumberFormatException | NullPointerException e) {
+                        throw new StepFailed("event '" + event + "' has no number in field '" + field + "' to save as " + metric + ": " + hit.text());
+                    }
+                });
+            }
         }
 
         private void expectLine(Step step) throws InterruptedException {
@@ -428,16 +447,22 @@ public final class ScenarioRunner {
             if (!m.find()) {
                 return false;
             }
-            if (where.isEmpty()) {
-                return true;
-            }
+            return where.isEmpty() || fieldsMatch(fields(p, line), where);
+        }
+
+        /** The named groups of an event pattern as the line fills them, JSON-quoted values unquoted. */
+        private Map<String, String> fields(Pattern p, String line) {
+            Matcher m = p.matcher(line);
             Map<String, String> fields = new LinkedHashMap<>();
+            if (!m.find()) {
+                return fields;
+            }
             Matcher names = GROUP_NAME.matcher(p.pattern());
             while (names.find()) {
                 String v = m.group(names.group(1));
                 fields.put(names.group(1), v == null ? "" : unquote(v));
             }
-            return fieldsMatch(fields, where);
+            return fields;
         }
 
         private boolean fieldsMatch(Map<String, String> fields, Map<String, Object> where) {

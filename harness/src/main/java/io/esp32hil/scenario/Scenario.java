@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A scenario file, checked: everything in it is known and well-formed. */
+/**
+ * A scenario file, checked: everything in it is known and well-formed. {@code app} is a file of the
+ * firmware folder deployed as main.py instead of the firmware's own (e.g. examples/advanced_example.py).
+ */
 public record Scenario(
         String name,
         String description,
@@ -18,6 +21,7 @@ public record Scenario(
         Map<String, Object> config,
         Map<String, Boolean> tripwires,
         ServerSetup server,
+        String app,
         List<Step> steps) {
 
     /** How the test server starts for this scenario. */

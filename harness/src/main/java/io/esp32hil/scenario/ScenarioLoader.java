@@ -38,19 +38,19 @@ public final class ScenarioLoader {
     private static final Map<String, Spec> STEPS = new LinkedHashMap<>();
 
     static {
-        STEPS.put("reset", new Spec("none", Set.of(), null));
-        STEPS.put("power_cycle", new Spec("none", Set.of(), Capability.POWER_CYCLE));
-        STEPS.put("expect", new Spec("event", Set.of("within", "where", "mark"), null));
+        STEPS.put("reset", new Spec("none", Set.of("mark"), null));
+        STEPS.put("power_cycle", new Spec("none", Set.of("mark"), Capability.POWER_CYCLE));
+        STEPS.put("expect", new Spec("event", Set.of("within", "where", "mark", "save"), null));
         STEPS.put("expect_line", new Spec("regex", Set.of("within", "mark"), null));
         STEPS.put("expect_no", new Spec("event", Set.of("for", "where"), null));
         STEPS.put("expect_no_line", new Spec("regex", Set.of("for"), null));
         STEPS.put("expect_server", new Spec("server_event", Set.of("within", "where", "mark"), null));
-        STEPS.put("send", new Spec("send", Set.of("text", "size", "binary", "raw", "fragments"), null));
-        STEPS.put("server", new Spec("fault", Set.of("code", "reason", "graceful", "status", "delay", "on", "payload", "interval", "text"), null));
-        STEPS.put("wifi", new Spec("wifi", Set.of("reset_connections"), Capability.BENCH_CONTROL));
-        STEPS.put("access_points", new Spec("string", Set.of(), Capability.BENCH_CONTROL));
-        STEPS.put("set_pin", new Spec("none", Set.of("pin", "value"), Capability.BENCH_CONTROL));
-        STEPS.put("set_adc", new Spec("none", Set.of("pin", "value"), Capability.BENCH_CONTROL));
+        STEPS.put("send", new Spec("send", Set.of("text", "size", "binary", "raw", "fragments", "mark"), null));
+        STEPS.put("server", new Spec("fault", Set.of("code", "reason", "graceful", "status", "delay", "on", "payload", "interval", "text", "mark"), null));
+        STEPS.put("wifi", new Spec("wifi", Set.of("reset_connections", "mark"), Capability.BENCH_CONTROL));
+        STEPS.put("access_points", new Spec("string", Set.of("mark"), Capability.BENCH_CONTROL));
+        STEPS.put("set_pin", new Spec("none", Set.of("pin", "value", "mark"), Capability.BENCH_CONTROL));
+        STEPS.put("set_adc", new Spec("none", Set.of("pin", "value", "mark"), Capability.BENCH_CONTROL));
         STEPS.put("expect_pin", new Spec("none", Set.of("pin", "value", "within"), Capability.BENCH_CONTROL));
         STEPS.put("wait", new Spec("duration", Set.of(), null));
         STEPS.put("repeat", new Spec("count", Set.of("steps"), null));
@@ -60,7 +60,8 @@ public final class ScenarioLoader {
 
     static final List<String> FAULTS = List.of("close", "drop", "stop", "restart", "refuse", "reject", "delay_handshake", "blackhole",
             "stop_reading", "ignore_pings", "ping", "periodic", "stop_periodic");
-    private static final Set<String> TOP = new TreeSet<>(List.of("name", "description", "tags", "needs", "timeout", "config", "tripwires", "server", "steps"));
+    private static final Set<String> TOP = new TreeSet<>(List.of("name", "description", "tags", "needs", "timeout", "config", "tripwires", "server",
+            "app", "steps"));
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
 
     private final FirmwareProfile profile;
@@ -186,7 +187,8 @@ public final class ScenarioLoader {
         List<Step> steps = steps(file, stepsNode, needs, marks, metrics);
         List<String> tags = top.containsKey("tags") ? list(file, top.get("tags")).stream().map(n -> Yaml.scalar(file, n)).toList() : List.of();
         String description = top.containsKey("description") ? Yaml.scalar(file, top.get("description")).strip() : "";
-        return new Scenario(name, description, file, tags, needs, timeout, config, Map.copyOf(tripwires), server, steps);
+        String app = top.containsKey("app") ? Yaml.scalar(file, top.get("app")) : null;
+        return new Scenario(name, description, file, tags, needs, timeout, config, Map.copyOf(tripwires), server, app, steps);
     }
 
     private Scenario.ServerSetup server(Path file, Node node) {
@@ -263,6 +265,12 @@ public final class ScenarioLoader {
         }
         if (args.containsKey("mark")) {
             marks.add(String.valueOf(args.get("mark")));
+        }
+        if (args.containsKey("save")) {
+            if (!(args.get("save") instanceof Map<?, ?> save) || save.isEmpty()) {
+                throw new ScenarioException(file, line, "'save' maps metric names to event fields, like {first_delay: delay}");
+            }
+            save.keySet().forEach(k -> metrics.add(String.valueOf(k)));
         }
         List<Step> nested = List.of();
         if (action.equals("repeat")) {
