@@ -47,6 +47,11 @@ public final class SerialConsole implements AutoCloseable {
     private final java.io.ByteArrayOutputStream partialLine = new java.io.ByteArrayOutputStream();
     private volatile boolean closing;
     private final List<LineListener> lineListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // Lines so far, replayed to a listener that registers late (the boot banner comes first).
+    private static final int MAX_KEPT_LINES = 200_000;
+    private final List<TimedLine> completedLines = new ArrayList<>();
+
+    private record TimedLine(long nanos, String text) {}
 
     /** Told of every complete line as it arrives (on the reader thread), with its System.nanoTime(). */
     @FunctionalInterface
@@ -82,8 +87,14 @@ public final class SerialConsole implements AutoCloseable {
         return name;
     }
 
+    /** Registers a listener and first replays every line already received, so none is missed. */
     public void onLine(LineListener listener) {
-        lineListeners.add(listener);
+        synchronized (lineListeners) {
+            for (TimedLine l : completedLines) {
+                listener.onLine(l.nanos(), l.text());
+            }
+            lineListeners.add(listener);
+        }
     }
 
     public Path logPath() {
@@ -138,8 +149,13 @@ public final class SerialConsole implements AutoCloseable {
                 String line = partialLine.toString(StandardCharsets.UTF_8);
                 lineLog.write(String.format(Locale.ROOT, "[%10.3f] %s%n", elapsedSeconds(), line));
                 long now = System.nanoTime();
-                for (LineListener l : lineListeners) {
-                    l.onLine(now, line);
+                synchronized (lineListeners) {
+                    if (completedLines.size() < MAX_KEPT_LINES) {
+                        completedLines.add(new TimedLine(now, line));
+                    }
+                    for (LineListener l : lineListeners) {
+                        l.onLine(now, line);
+                    }
                 }
                 partialLine.reset();
             } else if (b != '\r') {

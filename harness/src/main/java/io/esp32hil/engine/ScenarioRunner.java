@@ -130,7 +130,9 @@ public final class ScenarioRunner {
         volatile Device device;
         volatile String tripped;
         volatile boolean armed;
-        volatile boolean rebootExpected;
+        // Boots that the run itself causes (power-on, the deployment's reset, reset steps): each one's
+        // banner is expected once; any other boot banner is an unexpected reboot.
+        final java.util.concurrent.atomic.AtomicInteger rebootsExpected = new java.util.concurrent.atomic.AtomicInteger(1);
         volatile Step current;
         volatile int currentIndex;
         int stepCounter;
@@ -163,7 +165,7 @@ public final class ScenarioRunner {
                 config.put("TLS_FINGERPRINT", server.certificate().sha256());
             }
             scenario.config().forEach((k, v) -> config.put(k, v instanceof String s ? substitute(s) : v));
-            rebootExpected = true;
+            rebootsExpected.incrementAndGet();
             FirmwareBundle bundle = FirmwareBundle.of(firmwareDir).config(config);
             if (scenario.app() != null) {
                 bundle.add("main.py", firmwareDir.resolve(scenario.app()));
@@ -202,9 +204,8 @@ public final class ScenarioRunner {
             timeline.add(nanos, "serial", line, event);
             lines.add(nanos, line);
             Pattern reboot = profile.tripwires().get("unexpected_reboot");
-            if (rebootExpected && reboot != null && reboot.matcher(line).find()) {
-                rebootExpected = false; // the reboot a reset step (or the deployment) asked for
-                return;
+            if (reboot != null && reboot.matcher(line).find() && rebootsExpected.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return; // a boot the run asked for
             }
             if (!armed || tripped != null) {
                 return;
@@ -244,11 +245,11 @@ public final class ScenarioRunner {
         private void perform(Step step) throws InterruptedException {
             switch (step.action()) {
                 case "reset" -> {
-                    rebootExpected = true;
+                    rebootsExpected.incrementAndGet();
                     note("reset by " + device.reset().description());
                 }
                 case "power_cycle" -> {
-                    rebootExpected = true;
+                    rebootsExpected.incrementAndGet();
                     device.powerCycle();
                 }
                 case "expect" -> expectEvent(step);
