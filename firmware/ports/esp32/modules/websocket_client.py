@@ -1064,7 +1064,10 @@ def main(on_message=None, cfg=None, on_tick=None):
     try:
         client.run_forever(on_tick)
     except KeyboardInterrupt:
-        if client.conn is not None:
-            client._close_handshake(1001, "going away")
+        try:
+            if client.conn is not None:
+                client._close_handshake(1001, "going away")
+        except KeyboardInterrupt:
+            client._drop()  # a second Ctrl-C (tools send two): skip the rest of the goodbye
         log("stopped", "reason", "interrupted")
     return client

@@ -69,6 +69,7 @@ public final class ScenarioRunner {
             return new ScenarioResult(scenario.name(), scenario.description(), scenario.file(), scenario.tags(), target.name(), repetition,
                     Status.SKIPPED, start, Duration.ZERO, why, null, List.of(), List.of(), Map.of(), List.of(), logDir);
         }
+        deleteRecursively(logDir); // a fresh board flash and fresh logs, even when a run folder is reused
         Run run = new Run(scenario, target, logDir, start);
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "scenario-" + dirName);
@@ -507,6 +508,19 @@ public final class ScenarioRunner {
                 checkTripwire();
                 Thread.sleep(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)));
             }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot clear " + dir + " for a new run", e);
         }
     }
 

@@ -29,18 +29,36 @@ public final class RawRepl {
         this.timeout = timeout;
     }
 
-    /** Interrupts whatever runs and enters the raw REPL. */
+    /**
+     * Interrupts whatever runs and enters the raw REPL. A board that is still booting may lose the
+     * Ctrl-C, so this tries again; the Ctrl-A of a lost attempt can still be read later, and the
+     * extra banner it prints is consumed here so the protocol stays in step.
+     */
     public void enter() {
+        Duration attemptTimeout = timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5);
         for (int attempt = 1; ; attempt++) {
             console.write(new byte[] {'\r', 3});
             console.write(new byte[] {'\r', 1});
             try {
-                console.expect(RAW_BANNER, timeout);
+                console.expect(RAW_BANNER, attemptTimeout);
+                if (attempt > 1) {
+                    swallowExtraBanners(attempt - 1);
+                }
                 return;
             } catch (ConsoleTimeoutException e) {
-                if (attempt == 2) {
-                    throw new ReplException("could not enter the raw REPL: " + e.getMessage(), e);
+                if (attempt == 3) {
+                    throw new ReplException("could not enter the raw REPL after 3 attempts: " + e.getMessage(), e);
                 }
+            }
+        }
+    }
+
+    private void swallowExtraBanners(int atMost) {
+        for (int i = 0; i < atMost; i++) {
+            try {
+                console.expect(RAW_BANNER, Duration.ofMillis(500));
+            } catch (ConsoleTimeoutException e) {
+                return; // that attempt's Ctrl-A was lost for good
             }
         }
     }
