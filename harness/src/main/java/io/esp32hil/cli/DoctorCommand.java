@@ -26,9 +26,10 @@ final class DoctorCommand implements Callable<Integer> {
         check("socat (simulator on a virtual serial port)", onPath("socat"), "apt-get install socat");
         check("python3 (firmware/tools/test_server.py)", onPath("python3"), "apt-get install python3");
         SerialPort[] ports = SerialPort.getCommPorts();
-        System.out.printf("  serial ports: %s%n", ports.length == 0 ? "none (a bench board plugs in over USB)" : "");
+        System.out.printf("  serial ports:%s%n", ports.length == 0 ? " none (a bench board plugs in over USB)" : "");
         for (SerialPort p : ports) {
-            System.out.printf("    %s  %s  %04x:%04x%n", p.getSystemPortPath(), p.getPortDescription(), p.getVendorID(), p.getProductID());
+            String usb = p.getVendorID() < 0 ? "not USB" : String.format("USB %04x:%04x", p.getVendorID(), p.getProductID());
+            System.out.printf("    %s  %s  (%s)%n", p.getSystemPortPath(), p.getPortDescription(), usb);
         }
         boolean wokwi = onPath("wokwi-cli");
         System.out.printf("  %s wokwi-cli%s%n", wokwi ? "ok     " : "absent ", wokwi ? "" : " (only for --target wokwi: https://docs.wokwi.com/wokwi-ci/cli-installation)");

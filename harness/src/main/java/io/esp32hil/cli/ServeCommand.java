@@ -30,7 +30,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path logs = Path.of("reports", "serve");
+        Path logs = Suite.locate().reportsDir().resolve("serve");
         try (TestServer server = TestServer.builder().host(host).port(port).path(path).tls(tls).logDir(logs).start()) {
             server.log().onEvent(e -> System.out.println(e.describe()));
             System.out.println("hil: test server on " + server.url() + " (log: " + server.log().path() + ")");

@@ -105,9 +105,9 @@ public final class HilExtension implements ParameterResolver {
     }
 
     /** Closes what it holds when JUnit drops the test's store. */
-    private record Closing(AutoCloseable resource) implements ExtensionContext.Store.CloseableResource {
+    private record Closing(AutoCloseable resource) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
-        public void close() throws Throwable {
+        public void close() throws Exception {
             resource.close();
         }
     }
