@@ -285,6 +285,7 @@ public final class ScenarioRunner {
                     note(String.format(Locale.ROOT, "measured %s = %.0f ms", step.valueText(), ms));
                 }
                 case "assert" -> assertMetric(step);
+                case "heap" -> measureHeap(step);
                 default -> throw new IllegalStateException("no implementation for step " + step.action());
             }
         }
@@ -424,6 +425,27 @@ public final class ScenarioRunner {
                 case "stop_periodic" -> server.stopPeriodic();
                 default -> throw new IllegalStateException(step.valueText());
             }
+        }
+
+        /**
+         * The live heap the firmware keeps: stops the application (Ctrl-C), collects and reads the
+         * allocated bytes at the REPL (two runs, so the simulator's collection has happened), then
+         * resets the board so the application starts again. The same on every target.
+         */
+        private void measureHeap(Step step) {
+            io.esp32hil.repl.RawRepl repl = device.interruptToRepl();
+            repl.execOrThrow("import gc\ngc.collect()");
+            String out = repl.execOrThrow("import gc\nprint(gc.mem_alloc())").strip();
+            double live = Double.parseDouble(out.substring(out.lastIndexOf('\n') + 1).strip());
+            String name = step.valueText();
+            metrics.put(name, live);
+            String other = step.text("compare_to");
+            if (other != null) {
+                metrics.put(name + "_growth", live - metrics.get(other));
+            }
+            repl.exit();
+            rebootsExpected.incrementAndGet();
+            note(String.format(Locale.ROOT, "live heap %s = %.0f bytes; restarted by %s", name, live, device.reset().description()));
         }
 
         private void assertMetric(Step step) {

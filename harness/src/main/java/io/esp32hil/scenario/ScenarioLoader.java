@@ -56,6 +56,7 @@ public final class ScenarioLoader {
         STEPS.put("repeat", new Spec("count", Set.of("steps"), null));
         STEPS.put("measure", new Spec("name", Set.of("from", "to"), null));
         STEPS.put("assert", new Spec("name", Set.of("min", "max"), null));
+        STEPS.put("heap", new Spec("name", Set.of("compare_to"), null));
     }
 
     static final List<String> FAULTS = List.of("close", "drop", "stop", "restart", "refuse", "reject", "delay_handshake", "blackhole",
@@ -361,6 +362,16 @@ public final class ScenarioLoader {
                         }
                     }
                     metrics.add(v);
+                }
+                if (action.equals("heap")) {
+                    Object other = args.get("compare_to");
+                    if (other != null && !metrics.contains(String.valueOf(other))) {
+                        throw new ScenarioException(file, line, "'compare_to' names metric '" + other + "', which no earlier step makes");
+                    }
+                    metrics.add(v);
+                    if (other != null) {
+                        metrics.add(v + "_growth");
+                    }
                 }
                 if (action.equals("assert")) {
                     if (!metrics.contains(v)) {

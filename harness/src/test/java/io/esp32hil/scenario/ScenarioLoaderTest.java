@@ -131,6 +131,13 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void heapMeasurementsMakeMetricsAndGrowth() throws IOException {
+        Scenario s = loader.load(file("name: h\nsteps:\n  - heap: a\n  - heap: b\n    compare_to: a\n  - assert: b_growth\n    max: 1024\n"));
+        assertThat(s.steps()).extracting(Step::action).containsExactly("heap", "heap", "assert");
+        fails("name: h\nsteps:\n  - heap: b\n    compare_to: a\n", 3, "'compare_to' names metric 'a'");
+    }
+
+    @Test
     void twoScenariosWithOneNameAreRefused() throws IOException {
         Files.writeString(tmp.resolve("a.yaml"), "name: same\nsteps: [reset]\n");
         Files.writeString(tmp.resolve("b.yaml"), "name: same\nsteps: [reset]\n");
