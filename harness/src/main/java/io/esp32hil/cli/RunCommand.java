@@ -30,7 +30,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--target", defaultValue = "sim", description = "where the firmware runs: sim (default)")
     String target;
 
-    @Option(names = "--parallel", defaultValue = "1", description = "boards at once (simulator only)")
+    @Option(names = "--parallel", defaultValue = "0", description = "boards at once (default: one per CPU core, at most 4)")
     int parallel;
 
     @Option(names = "--repeat", defaultValue = "1", description = "run each scenario N times (to find flaky ones)")
@@ -51,8 +51,11 @@ final class RunCommand implements Callable<Integer> {
             throw new ScenarioException(paths.isEmpty() ? suite.scenariosDir() : paths.get(0), 0,
                     "no scenarios to run" + (tags.isEmpty() ? "" : " with tag " + String.join(" or ", tags)));
         }
-        if (parallel < 1 || repeat < 1) {
-            throw new ScenarioException(suite.home(), 0, "--parallel and --repeat must be 1 or more");
+        if (parallel < 0 || repeat < 1) {
+            throw new ScenarioException(suite.home(), 0, "--parallel must be 1 or more (0: automatic) and --repeat 1 or more");
+        }
+        if (parallel == 0) {
+            parallel = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         }
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         ReportWriter writer = new ReportWriter(reports != null ? reports : suite.reportsDir(), runId);
