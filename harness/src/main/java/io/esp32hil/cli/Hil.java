@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hil", mixinStandardHelpOptions = true, version = "hil 0.1.0",
         description = "Hardware-in-the-loop tests for the ESP32 WebSocket client: real boards, the built-in simulator, or Wokwi.",
-        subcommands = {RunCommand.class, ListCommand.class, ServeCommand.class, SimCommand.class, DoctorCommand.class})
+        subcommands = {RunCommand.class, ListCommand.class, ServeCommand.class, SimCommand.class, DoctorCommand.class, PortsCommand.class,
+            DeployCommand.class, MonitorCommand.class})
 public final class Hil implements Runnable {
     public static final int PASSED = 0;
     public static final int FAILED = 1;

@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,8 +28,11 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SCENARIO", description = "scenario files or folders")
     List<Path> paths = new ArrayList<>();
 
-    @Option(names = "--target", defaultValue = "sim", description = "where the firmware runs: sim (default)")
+    @Option(names = "--target", defaultValue = "sim", description = "where the firmware runs: sim (default) or serial (a board on USB)")
     String target;
+
+    @CommandLine.Mixin
+    BenchOptions bench = new BenchOptions();
 
     @Option(names = "--parallel", defaultValue = "0", description = "boards at once (default: one per CPU core, at most 4)")
     int parallel;
@@ -45,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Suite suite = Suite.locate();
-        Target t = targetNamed(target, suite);
+        Target t = bench.target(target, suite);
         List<Scenario> scenarios = suite.scenarios(paths, tags);
         if (scenarios.isEmpty()) {
             throw new ScenarioException(paths.isEmpty() ? suite.scenariosDir() : paths.get(0), 0,
@@ -97,12 +101,5 @@ final class RunCommand implements Callable<Integer> {
         tags.forEach(tag -> parts.add("--tag " + tag));
         paths.forEach(p -> parts.add(p.toString()));
         return String.join(" ", parts);
-    }
-
-    static Target targetNamed(String name, Suite suite) {
-        if (name.equals("sim")) {
-            return new SimTarget();
-        }
-        throw new ScenarioException(suite.home(), 0, "unknown target '" + name + "' (available here: sim)");
     }
 }

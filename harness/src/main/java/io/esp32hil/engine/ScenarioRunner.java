@@ -146,13 +146,16 @@ public final class ScenarioRunner {
         }
 
         void execute() throws InterruptedException {
-            Scenario.ServerSetup setup = scenario.server();
-            server = TestServer.builder().logDir(logDir).origin(timeline.origin()).tls(setup.tls()).path(setup.path())
-                    .subprotocols(setup.subprotocols()).behaviour(new Behaviour().echo(setup.echo())).start();
-            server.log().onEvent(e -> timeline.add(e.nanos(), "server", e.describe(), e.kind().id()));
             device = target.open(scenario.name(), logDir);
             device.console().onLine(this::onSerialLine);
             Device.Network net = device.network();
+            Scenario.ServerSetup setup = scenario.server();
+            // A board on this machine reaches loopback; a bench board needs the LAN interface.
+            String bind = net.serverHost().startsWith("127.") || net.serverHost().equals("localhost") ? "127.0.0.1" : "0.0.0.0";
+            server = TestServer.builder().host(bind).advertisedHost(net.serverHost()).logDir(logDir).origin(timeline.origin())
+                    .tls(setup.tls()).path(setup.path()).subprotocols(setup.subprotocols()).behaviour(new Behaviour().echo(setup.echo())).start();
+            server.log().onEvent(e -> timeline.add(e.nanos(), "server", e.describe(), e.kind().id()));
+            note("the board reaches the test server at " + server.url(net.serverHost()));
             vars.put("server_url", server.url(net.serverHost()));
             vars.put("server_host", net.serverHost());
             vars.put("server_port", String.valueOf(server.port()));

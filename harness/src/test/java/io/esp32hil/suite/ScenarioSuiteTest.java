@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.esp32hil.cli.Suite;
 import io.esp32hil.engine.ScenarioResult;
+import io.esp32hil.device.BenchSettings;
+import io.esp32hil.engine.SerialTarget;
 import io.esp32hil.engine.SimTarget;
+import io.esp32hil.engine.Target;
 import io.esp32hil.engine.Status;
 import io.esp32hil.engine.SuiteRunner;
 import io.esp32hil.report.ReportWriter;
@@ -19,17 +22,27 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The whole scenario suite (scenarios/) on the simulator, one JUnit test per scenario. The
- * scenarios run two boards at a time first; the report lands in harness/target/hil-report/suite.
+ * The whole scenario suite (scenarios/) on the simulator, one JUnit test per scenario (scenarios
+ * that need what the target lacks are skipped with the reason). The scenarios run first, two boards
+ * at a time where the target allows; the report lands in harness/target/hil-report/suite.
  */
 class ScenarioSuiteTest {
+    /** The simulator, or with -Dhil.target=serial -Dhil.port=... a board on USB (Wi-Fi from HIL_WIFI_* or hil.properties). */
+    private static Target target(Suite suite) {
+        if ("serial".equals(System.getProperty("hil.target"))) {
+            return new SerialTarget(BenchSettings.load(suite.home(), System.getenv(), System.getProperty("hil.port"), null,
+                    System.getProperty("hil.server.host")));
+        }
+        return new SimTarget();
+    }
+
     @TestFactory
     Stream<DynamicTest> everyScenarioPassesOnTheSimulator() throws InterruptedException {
         Suite suite = Suite.at(Path.of(System.getProperty("hil.home", "..")).toAbsolutePath().normalize());
         List<Scenario> scenarios = suite.scenarios(List.of(), List.of());
         ReportWriter writer = new ReportWriter(Path.of("target", "hil-report"), "suite");
-        RunInfo info = new RunInfo("suite", "sim", Instant.now(), "mvn verify (ScenarioSuiteTest)", false);
-        List<ScenarioResult> results = new SuiteRunner(suite.runner(), new SimTarget(), 2, 1, System.out)
+        RunInfo info = new RunInfo("suite", System.getProperty("hil.target", "sim"), Instant.now(), "mvn verify (ScenarioSuiteTest)", false);
+        List<ScenarioResult> results = new SuiteRunner(suite.runner(), target(suite), 2, 1, System.out)
                 .run(scenarios, writer.dir(), r -> { });
         writer.write(info, results);
         return results.stream().map(r -> DynamicTest.dynamicTest(r.displayName(), r.file().toUri(), () -> {

@@ -1,0 +1,41 @@
+package io.esp32hil.cli;
+
+import io.esp32hil.deploy.Deployer;
+import io.esp32hil.deploy.FirmwareBundle;
+import io.esp32hil.device.BenchSettings;
+import io.esp32hil.device.SerialDevice;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "deploy", description = "Put the firmware on a board (only files that changed), with a config.py for a server URL, then restart it.")
+final class DeployCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    BenchOptions bench = new BenchOptions();
+
+    @Option(names = "--url", required = true, description = "the WebSocket server the board connects to, e.g. ws://192.168.1.20:8080/")
+    String url;
+
+    @Override
+    public Integer call() throws Exception {
+        Suite suite = Suite.locate();
+        BenchSettings s = bench.settings(suite);
+        Path logs = Files.createDirectories(suite.reportsDir().resolve("deploy"));
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("WIFI_SSID", s.network().ssid());
+        config.put("WIFI_PASSWORD", s.network().password());
+        config.put("WS_URL", url);
+        try (SerialDevice device = SerialDevice.open(s.port(), s.baud(), "deploy", logs, Duration.ofSeconds(30), s.network())) {
+            Deployer.Result r = Deployer.deploy(device, FirmwareBundle.of(suite.home().resolve("firmware")).config(config).files());
+            System.out.println("hil: wrote " + (r.written().isEmpty() ? "nothing" : String.join(", ", r.written())) + "; unchanged: "
+                    + (r.unchanged().isEmpty() ? "none" : String.join(", ", r.unchanged())) + "; restarted by " + r.reset().description());
+        }
+        return Hil.PASSED;
+    }
+}
