@@ -14,7 +14,8 @@ import java.util.Set;
  * An ESP32 on a serial port (USB), through jSerialComm. The console is recorded from the moment
  * the port opens. Reset pulls EN through RTS the way esptool does on boards with the auto-reset
  * circuit, never into the bootloader; where the port has no modem lines (a pseudo-terminal, some
- * adapters) it falls back to {@code machine.reset()} through the REPL, and says which it used.
+ * adapters) it falls back to {@code machine.reset()} through the REPL, and says which it used. A
+ * port that vanishes (native USB re-enumerating after a reset) is opened again when it returns.
  */
 public final class SerialDevice implements Device {
     private static final int EAGAIN = 11;
@@ -23,13 +24,13 @@ public final class SerialDevice implements Device {
 
     private final String name;
     private final String path;
-    private final SerialPort port;
+    private final ReopeningPort port;
     private final SerialConsole console;
     private final Duration timeout;
     private final Network network;
     private final boolean modemLines;
 
-    private SerialDevice(String name, String path, SerialPort port, SerialConsole console, Duration timeout, Network network, boolean modemLines) {
+    private SerialDevice(String name, String path, ReopeningPort port, SerialConsole console, Duration timeout, Network network, boolean modemLines) {
         this.name = name;
         this.path = path;
         this.port = port;
@@ -47,20 +48,15 @@ public final class SerialDevice implements Device {
         } catch (SerialPortInvalidPortException e) {
             throw new DeviceException("no serial port at " + path + " (run `hil ports` to see the ports)", e);
         }
-        // Both lines de-asserted before opening: equal states leave EN and IO0 alone, so opening
-        // the port neither resets the board nor puts it into the bootloader.
-        port.clearDTR();
-        port.clearRTS();
-        port.setComPortParameters(baud, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
-        port.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);
-        port.setComPortTimeouts(SerialPort.TIMEOUT_READ_SEMI_BLOCKING, 100, 0);
+        ReopeningPort.configure(port, baud);
         if (!port.openPort()) {
             throw new DeviceException(openError(path, port.getLastErrorCode()));
         }
         // A pseudo-terminal or a bare adapter has no modem lines: the ioctl is refused.
         boolean lines = port.setRTS() && port.clearRTS();
-        SerialConsole console = SerialConsole.open(name, port.getInputStreamWithSuppressedTimeoutExceptions(), port.getOutputStream(), logDir);
-        return new SerialDevice(name, path, port, console, timeout, network, lines);
+        ReopeningPort reopening = new ReopeningPort(port, path, baud, note -> System.err.println("hil: " + note));
+        SerialConsole console = SerialConsole.open(name, reopening.input(), reopening.output(), logDir);
+        return new SerialDevice(name, path, reopening, console, timeout, network, lines);
     }
 
     static String openError(String path, int errno) {
@@ -109,10 +105,11 @@ public final class SerialDevice implements Device {
     public ResetMethod reset() {
         if (modemLines) {
             // esptool's hard reset: RTS asserted (EN low) with DTR de-asserted (IO0 high), then released.
-            port.clearDTR();
-            port.setRTS();
+            SerialPort p = port.current();
+            p.clearDTR();
+            p.setRTS();
             pause(Duration.ofMillis(100));
-            port.clearRTS();
+            p.clearRTS();
             return ResetMethod.HARDWARE_LINE;
         }
         RawRepl repl = interruptToRepl();
@@ -146,8 +143,7 @@ public final class SerialDevice implements Device {
 
     @Override
     public void close() {
+        port.close();
         console.close();
-        port.clearRTS(); // released first: some drivers drop DTR before RTS on close, which resets the board
-        port.closePort();
     }
 }

@@ -115,4 +115,40 @@ class SerialDeviceTest {
         assertThatThrownBy(() -> BenchSettings.load(tmp, Map.of(), "/dev/x", null, "h")).isInstanceOf(DeviceException.class)
                 .hasMessageContaining("HIL_WIFI_SSID").hasMessageContaining("hil.properties");
     }
+
+    @Test
+    void aPortThatVanishesAndComesBackIsOpenedAgain() throws Exception {
+        Path a = tmp.resolve("ttyACM-a");
+        Path b = tmp.resolve("ttyACM-b");
+        Process pair = socatPair(a, b);
+        try (SerialDevice device = SerialDevice.open(a.toString(), 115200, "usb", tmp.resolve("u"), T, LAB)) {
+            boardSays(b, "before the reset\n", device);
+            device.console().expect("before the reset", T);
+            pair.destroy(); // the USB device re-enumerates: its node goes away...
+            pair.waitFor(5, TimeUnit.SECONDS);
+            await().atMost(T).until(() -> !Files.exists(a));
+            pair = socatPair(a, b); // ...and comes back under the same name
+            Process again = pair;
+            await().atMost(T).until(() -> Files.exists(a) && again.isAlive());
+            boardSays(b, "after the reset\n", device);
+            device.console().expect("after the reset", T);
+        } finally {
+            pair.destroy();
+            pair.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Process socatPair(Path a, Path b) throws Exception {
+        Process p = new ProcessBuilder("socat", "pty,raw,echo=0,link=" + a, "pty,raw,echo=0,link=" + b).start();
+        await().atMost(T).until(() -> Files.exists(a) && Files.exists(b));
+        return p;
+    }
+
+    /** Writes from the far end of the pair, as the board would, until the harness side has received it. */
+    private static void boardSays(Path far, String text, SerialDevice device) {
+        await().atMost(T).pollInterval(Duration.ofMillis(300)).until(() -> {
+            Files.write(far, text.getBytes(), java.nio.file.StandardOpenOption.WRITE);
+            return device.console().text().contains(text.strip());
+        });
+    }
 }
