@@ -22,6 +22,13 @@ final class BenchOptions {
         return BenchSettings.load(suite.home(), System.getenv(), port, baud, serverHost);
     }
 
+    /** Opens the bench board for a command (deploy, monitor); its console log goes to reports/<purpose>/. */
+    io.esp32hil.device.SerialDevice open(Suite suite, String purpose) throws java.io.IOException {
+        BenchSettings s = settings(suite);
+        java.nio.file.Path logs = java.nio.file.Files.createDirectories(suite.reportsDir().resolve(purpose));
+        return io.esp32hil.device.SerialDevice.open(s.port(), s.baud(), purpose, logs, java.time.Duration.ofSeconds(30), s.network());
+    }
+
     Target target(String name, Suite suite) {
         return switch (name) {
             case "sim" -> new SimTarget();

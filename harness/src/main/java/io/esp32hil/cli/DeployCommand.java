@@ -2,11 +2,7 @@ package io.esp32hil.cli;
 
 import io.esp32hil.deploy.Deployer;
 import io.esp32hil.deploy.FirmwareBundle;
-import io.esp32hil.device.BenchSettings;
 import io.esp32hil.device.SerialDevice;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -25,13 +21,11 @@ final class DeployCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Suite suite = Suite.locate();
-        BenchSettings s = bench.settings(suite);
-        Path logs = Files.createDirectories(suite.reportsDir().resolve("deploy"));
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("WIFI_SSID", s.network().ssid());
-        config.put("WIFI_PASSWORD", s.network().password());
-        config.put("WS_URL", url);
-        try (SerialDevice device = SerialDevice.open(s.port(), s.baud(), "deploy", logs, Duration.ofSeconds(30), s.network())) {
+        try (SerialDevice device = bench.open(suite, "deploy")) {
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("WIFI_SSID", device.network().ssid());
+            config.put("WIFI_PASSWORD", device.network().password());
+            config.put("WS_URL", url);
             Deployer.Result r = Deployer.deploy(device, FirmwareBundle.of(suite.home().resolve("firmware")).config(config).files());
             System.out.println("hil: wrote " + (r.written().isEmpty() ? "nothing" : String.join(", ", r.written())) + "; unchanged: "
                     + (r.unchanged().isEmpty() ? "none" : String.join(", ", r.unchanged())) + "; restarted by " + r.reset().description());

@@ -1,13 +1,9 @@
 package io.esp32hil.cli;
 
-import io.esp32hil.device.BenchSettings;
 import io.esp32hil.device.SerialDevice;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
@@ -28,12 +24,9 @@ final class MonitorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Suite suite = Suite.locate();
-        BenchSettings s = bench.settings(suite);
-        Path logs = Files.createDirectories(suite.reportsDir().resolve("monitor"));
-        try (SerialDevice device = SerialDevice.open(s.port(), s.baud(), "monitor", logs, Duration.ofSeconds(30), s.network())) {
+        try (SerialDevice device = bench.open(Suite.locate(), "monitor")) {
             device.console().onLine((nanos, line) -> System.out.println(LocalTime.now().format(CLOCK) + "  " + line));
-            System.err.println("hil: monitoring " + s.port() + " (log: " + device.console().logPath() + ")");
+            System.err.println("hil: monitoring " + device.path() + " (log: " + device.console().logPath() + ")");
             if (reset) {
                 System.err.println("hil: reset by " + device.reset().description());
             }

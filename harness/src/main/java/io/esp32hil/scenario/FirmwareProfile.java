@@ -1,8 +1,5 @@
 package io.esp32hil.scenario;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,12 +19,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 public record FirmwareProfile(String name, Path file, Map<String, Pattern> events, Map<String, Pattern> tripwires) {
 
     public static FirmwareProfile load(Path file) {
-        Node root;
-        try (Reader r = Files.newBufferedReader(file)) {
-            root = Yaml.compose(file, r);
-        } catch (IOException e) {
-            throw new ScenarioException(file, 0, "cannot read the firmware profile: " + e.getMessage());
-        }
+        Node root = Yaml.read(file, "the firmware profile");
         if (!(root instanceof MappingNode map)) {
             throw new ScenarioException(file, Yaml.line(root), "a firmware profile is a mapping with name, events and tripwires");
         }

@@ -3,7 +3,6 @@ package io.esp32hil.scenario;
 import io.esp32hil.device.Capability;
 import io.esp32hil.server.ServerEvent;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,12 +75,7 @@ public final class ScenarioLoader {
         if (!Files.isRegularFile(file)) {
             return Map.of();
         }
-        Node root;
-        try (Reader r = Files.newBufferedReader(file)) {
-            root = Yaml.compose(file, r);
-        } catch (IOException e) {
-            throw new ScenarioException(file, 0, "cannot read: " + e.getMessage());
-        }
+        Node root = Yaml.read(file, "the file");
         Map<String, Object> top = asMap(file, root);
         for (String k : top.keySet()) {
             if (!k.equals("config")) {
@@ -128,12 +122,7 @@ public final class ScenarioLoader {
     }
 
     public Scenario load(Path file) {
-        Node root;
-        try (Reader r = Files.newBufferedReader(file)) {
-            root = Yaml.compose(file, r);
-        } catch (IOException e) {
-            throw new ScenarioException(file, 0, "cannot read: " + e.getMessage());
-        }
+        Node root = Yaml.read(file, "the file");
         if (!(root instanceof MappingNode map)) {
             throw new ScenarioException(file, Yaml.line(root), "a scenario is a mapping with at least name and steps");
         }

@@ -26,6 +26,15 @@ final class Yaml {
         }
     }
 
+    /** The node tree of a file; a file that cannot be read is a ScenarioException naming it. */
+    static Node read(Path file, String what) {
+        try (Reader r = java.nio.file.Files.newBufferedReader(file)) {
+            return compose(file, r);
+        } catch (java.io.IOException e) {
+            throw new ScenarioException(file, 0, "cannot read " + what + ": " + e.getMessage());
+        }
+    }
+
     static int line(Node node) {
         return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
     }
