@@ -1,6 +1,7 @@
 package io.esp32hil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -80,6 +81,14 @@ class HilCommandTest {
         assertThat(html).contains("Failing step 2</b> (line 5)").contains("no serial event 'give_up'").contains("[ws] connected url=");
     }
 
+    private static String readQuietly(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     @Test
     void anInterruptedRunLeavesAReportAndNoChildProcess() throws Exception {
         Path slow = tmp.resolve("slow.yaml");
@@ -89,13 +98,18 @@ class HilCommandTest {
                 "-Dhil.home=" + HOME, "-cp", System.getProperty("java.class.path"), "io.esp32hil.cli.Hil",
                 "run", slow.toString(), "--reports", reports.toString()));
         Process hil = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("hil.out").toFile()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!Files.readString(tmp.resolve("hil.out")).contains("hil: 1 scenario") || hil.descendants().noneMatch(p -> p.isAlive())) {
-            assertThat(System.nanoTime()).as("the run started a board").isLessThan(deadline);
-            Thread.sleep(100); // polling a child process we do not own the events of
-        }
-        Thread.sleep(3000); // let the scenario get into its steps
+        // Interrupt once the board is connected, i.e. in the middle of the scenario's steps.
+        await().alias("the board connected in the child run").atMost(Duration.ofSeconds(60)).until(() -> {
+            if (!Files.isDirectory(reports)) {
+                return false;
+            }
+            try (var files = Files.walk(reports)) {
+                return files.filter(f -> f.getFileName().toString().equals("slow.log"))
+                        .anyMatch(f -> readQuietly(f).contains("[ws] connected url="));
+            }
+        });
         List<ProcessHandle> children = hil.descendants().toList();
+        assertThat(children).as("the board the run started").isNotEmpty();
         hil.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the JVM runs its shutdown hooks
         assertThat(hil.waitFor(30, TimeUnit.SECONDS)).isTrue();
         for (ProcessHandle child : children) {
