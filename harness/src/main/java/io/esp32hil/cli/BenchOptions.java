@@ -2,12 +2,14 @@ package io.esp32hil.cli;
 
 import io.esp32hil.device.BenchSettings;
 import io.esp32hil.engine.SerialTarget;
+import io.esp32hil.device.WokwiSettings;
 import io.esp32hil.engine.SimTarget;
+import io.esp32hil.engine.WokwiTarget;
 import io.esp32hil.engine.Target;
 import io.esp32hil.scenario.ScenarioException;
 import picocli.CommandLine.Option;
 
-/** The options that say where a bench board is; shared by run, deploy and monitor. */
+/** The options that say where a board is (bench or Wokwi); shared by run, deploy and monitor. */
 final class BenchOptions {
     @Option(names = "--port", description = "the board's serial port (default: HIL_PORT, hil.properties, or the one ESP32 found)")
     String port;
@@ -17,6 +19,12 @@ final class BenchOptions {
 
     @Option(names = "--server-host", description = "the address the board is given for the test server (default: this machine's LAN address)")
     String serverHost;
+
+    @Option(names = "--firmware", description = "wokwi: the stock MicroPython ESP32 image (default: HIL_WOKWI_FIRMWARE)")
+    String firmware;
+
+    @Option(names = "--wokwi-timeout", defaultValue = "300", description = "wokwi: simulation time limit per scenario, in seconds")
+    int wokwiTimeout;
 
     BenchSettings settings(Suite suite) {
         return BenchSettings.load(suite.home(), System.getenv(), port, baud, serverHost);
@@ -38,7 +46,13 @@ final class BenchOptions {
                         + " over Wi-Fi '" + s.network().ssid() + "'");
                 yield new SerialTarget(s);
             }
-            default -> throw new ScenarioException(suite.home(), 0, "unknown target '" + name + "' (available: sim, serial)");
+            case "wokwi" -> {
+                WokwiSettings w = WokwiSettings.load(System.getenv(), System.getProperty("hil.wokwi.cli"), firmware, serverHost,
+                        java.time.Duration.ofSeconds(wokwiTimeout));
+                System.out.println("hil: Wokwi with " + w.firmware().getFileName() + "; the board reaches the test server at " + w.serverHost());
+                yield new WokwiTarget(w);
+            }
+            default -> throw new ScenarioException(suite.home(), 0, "unknown target '" + name + "' (available: sim, serial, wokwi)");
         };
     }
 }

@@ -28,7 +28,7 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SCENARIO", description = "scenario files or folders")
     List<Path> paths = new ArrayList<>();
 
-    @Option(names = "--target", defaultValue = "sim", description = "where the firmware runs: sim (default) or serial (a board on USB)")
+    @Option(names = "--target", defaultValue = "sim", description = "where the firmware runs: sim (default), serial (a board on USB) or wokwi")
     String target;
 
     @CommandLine.Mixin

@@ -1,0 +1,39 @@
+package io.esp32hil.engine;
+
+import io.esp32hil.device.Capability;
+import io.esp32hil.device.Device;
+import io.esp32hil.device.WokwiDevice;
+import io.esp32hil.device.WokwiSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** Wokwi's simulated ESP32: a fresh simulation per scenario; no bench control from the harness. */
+public final class WokwiTarget implements Target {
+    private final WokwiSettings settings;
+
+    public WokwiTarget(WokwiSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public String name() {
+        return "wokwi";
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.noneOf(Capability.class);
+    }
+
+    @Override
+    public Device open(String name, Path logDir) {
+        return WokwiDevice.start(settings, name, logDir, Duration.ofSeconds(30));
+    }
+
+    @Override
+    public int maxParallel() {
+        return 1;
+    }
+}
