@@ -4,8 +4,8 @@ import io.esp32hil.cli.Suite;
 import io.esp32hil.deploy.Deployer;
 import io.esp32hil.deploy.FirmwareBundle;
 import io.esp32hil.device.Device;
-import io.esp32hil.engine.SimTarget;
 import io.esp32hil.engine.Target;
+import io.esp32hil.engine.Targets;
 import io.esp32hil.scenario.ScenarioLoader;
 import io.esp32hil.server.TestServer;
 import java.lang.reflect.AnnotatedElement;
@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  *
- * The server starts first; the board (the simulator, or the target named by -Dhil.target) gets the
+ * The server starts first; the board (the simulator, or the target named by -Dhil.target; see
+ * {@link Targets}) gets the
  * firmware with a config.py pointing at the server, plus the suite's defaults and any
  * {@link FirmwareConfig}. Both are stopped after the test, however it ends. Logs go to
  * target/hil-junit/&lt;test&gt;/.
@@ -55,15 +56,17 @@ public final class HilExtension implements ParameterResolver {
     }
 
     private static TestServer server(ExtensionContext c) {
-        return (TestServer) c.getStore(NS).getOrComputeIfAbsent("server", k -> new Closing(TestServer.builder().logDir(logDir(c)).path("/ws").start()),
-                Closing.class).resource();
+        // A simulated board reaches loopback; a bench or Wokwi board comes in over the network.
+        String bind = System.getProperty("hil.target", "sim").equals("sim") ? "127.0.0.1" : "0.0.0.0";
+        return (TestServer) c.getStore(NS).getOrComputeIfAbsent("server",
+                k -> new Closing(TestServer.builder().host(bind).logDir(logDir(c)).path("/ws").start()), Closing.class).resource();
     }
 
     private static Device device(ExtensionContext c) {
         return (Device) c.getStore(NS).getOrComputeIfAbsent("device", k -> {
             TestServer server = server(c);
             Suite suite = Suite.locate();
-            Target target = target();
+            Target target = Targets.fromSystemProperties(suite.home());
             Device device = target.open(c.getRequiredTestMethod().getName(), logDir(c));
             Closing closing = new Closing(device);
             Map<String, Object> config = new LinkedHashMap<>(ScenarioLoader.loadDefaults(suite.scenariosDir().resolve("defaults.yaml")));
@@ -80,14 +83,6 @@ public final class HilExtension implements ParameterResolver {
             }
             return closing;
         }, Closing.class).resource();
-    }
-
-    private static Target target() {
-        String name = System.getProperty("hil.target", "sim");
-        if (!name.equals("sim")) {
-            throw new ParameterResolutionException("HilExtension: unknown -Dhil.target=" + name + " (available: sim)");
-        }
-        return new SimTarget();
     }
 
     private static void settings(AnnotatedElement where, Map<String, Object> into) {

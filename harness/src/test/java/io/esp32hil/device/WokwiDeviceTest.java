@@ -49,7 +49,7 @@ class WokwiDeviceTest {
     @Test
     void theWokwiPartOfTheSuitePassesThroughTheCli() throws Exception {
         Suite suite = Suite.at(HOME);
-        List<Scenario> scenarios = suite.scenarios(List.of(), List.of("smoke", "message"));
+        List<Scenario> scenarios = suite.scenarios(List.of(), List.of("smoke", "message", "close", "drop"));
         List<ScenarioResult> results = new SuiteRunner(suite.runner(), new WokwiTarget(settings(Duration.ofMinutes(5))), 1, 1, System.out)
                 .run(scenarios, tmp.resolve("run"), r -> { });
         for (ScenarioResult r : results) {

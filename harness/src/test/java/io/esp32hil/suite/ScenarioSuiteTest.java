@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.esp32hil.cli.Suite;
 import io.esp32hil.engine.ScenarioResult;
-import io.esp32hil.device.BenchSettings;
-import io.esp32hil.engine.SerialTarget;
-import io.esp32hil.engine.SimTarget;
-import io.esp32hil.engine.Target;
+import io.esp32hil.engine.Targets;
 import io.esp32hil.engine.Status;
 import io.esp32hil.engine.SuiteRunner;
 import io.esp32hil.report.ReportWriter;
@@ -27,22 +24,13 @@ import org.junit.jupiter.api.TestFactory;
  * at a time where the target allows; the report lands in harness/target/hil-report/suite.
  */
 class ScenarioSuiteTest {
-    /** The simulator, or with -Dhil.target=serial -Dhil.port=... a board on USB (Wi-Fi from HIL_WIFI_* or hil.properties). */
-    private static Target target(Suite suite) {
-        if ("serial".equals(System.getProperty("hil.target"))) {
-            return new SerialTarget(BenchSettings.load(suite.home(), System.getenv(), System.getProperty("hil.port"), null,
-                    System.getProperty("hil.server.host")));
-        }
-        return new SimTarget();
-    }
-
     @TestFactory
     Stream<DynamicTest> everyScenarioPassesOnTheSimulator() throws InterruptedException {
         Suite suite = Suite.at(Path.of(System.getProperty("hil.home", "..")).toAbsolutePath().normalize());
         List<Scenario> scenarios = suite.scenarios(List.of(), List.of());
         ReportWriter writer = new ReportWriter(Path.of("target", "hil-report"), "suite");
         RunInfo info = new RunInfo("suite", System.getProperty("hil.target", "sim"), Instant.now(), "mvn verify (ScenarioSuiteTest)", false);
-        List<ScenarioResult> results = new SuiteRunner(suite.runner(), target(suite), 2, 1, System.out)
+        List<ScenarioResult> results = new SuiteRunner(suite.runner(), Targets.fromSystemProperties(suite.home()), 2, 1, System.out)
                 .run(scenarios, writer.dir(), r -> { });
         writer.write(info, results);
         return results.stream().map(r -> DynamicTest.dynamicTest(r.displayName(), r.file().toUri(), () -> {
