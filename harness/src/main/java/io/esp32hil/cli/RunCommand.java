@@ -81,8 +81,8 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().removeShutdownHook(onInterrupt);
         writer.write(info, all);
         Map<Status, Integer> c = ReportWriter.counts(all);
-        System.out.printf("hil: %d passed, %d failed, %d timed out, %d errors, %d skipped%n", c.get(Status.PASSED), c.get(Status.FAILED),
-                c.get(Status.TIMED_OUT), c.get(Status.ERROR), c.get(Status.SKIPPED));
+        System.out.printf("hil: %d passed, %d failed, %d timed out, %d errors, %d skipped in %.0f s%n", c.get(Status.PASSED), c.get(Status.FAILED),
+                c.get(Status.TIMED_OUT), c.get(Status.ERROR), c.get(Status.SKIPPED), java.time.Duration.between(info.started(), Instant.now()).toMillis() / 1000.0);
         System.out.println("report: " + writer.html());
         if (c.get(Status.FAILED) + c.get(Status.TIMED_OUT) > 0) {
             return Hil.FAILED;

@@ -110,6 +110,7 @@ public final class ScenarioRunner {
             worker.shutdownNow();
             run.close();
         }
+        run.addTimingMetrics();
         ScenarioResult.FailedStep failed = status == Status.PASSED || run.current == null ? null
                 : new ScenarioResult.FailedStep(run.currentIndex, run.current.line(), run.current.describe());
         return new ScenarioResult(scenario.name(), scenario.description(), scenario.file(), scenario.tags(), target.name(), repetition,
@@ -137,6 +138,9 @@ public final class ScenarioRunner {
         volatile Step current;
         volatile int currentIndex;
         int stepCounter;
+        volatile long stepsStarted;
+        volatile long stepsEnded;
+        volatile long waitedMs; // explicit waits of the scenario (wait, expect_no periods)
 
         Run(Scenario scenario, Target target, Path logDir, long start) {
             this.scenario = scenario;
@@ -178,8 +182,10 @@ public final class ScenarioRunner {
             note("deployed (" + deployed.written().size() + " written, " + deployed.unchanged().size() + " unchanged); restarted by "
                     + deployed.reset().description());
             armed = true;
+            stepsStarted = System.nanoTime();
             runSteps(scenario.steps());
             checkTripwire();
+            stepsEnded = System.nanoTime();
         }
 
         void close() {
@@ -194,6 +200,41 @@ public final class ScenarioRunner {
             TestServer s = server;
             if (s != null) {
                 s.close();
+            }
+        }
+
+        /**
+         * How long the steps took, and the floor under that: the time the firmware was configured to
+         * wait (reconnect delays, ping timeouts, as the profile's events report them) plus the
+         * scenario's own waits. Their ratio shows how much the harness and board add on top.
+         */
+        void addTimingMetrics() {
+            if (stepsStarted == 0) {
+                return;
+            }
+            long end = stepsEnded != 0 ? stepsEnded : System.nanoTime();
+            double floor = waitedMs;
+            long lastAlive = stepsStarted;
+            for (Timeline.Entry e : timeline.entries()) {
+                if (!"serial".equals(e.source()) || e.event() == null) {
+                    continue;
+                }
+                switch (e.event()) {
+                    // a dead link can only be declared a ping interval plus a ping timeout after the last sign of life
+                    case "connected", "pong_received" -> lastAlive = Math.max(lastAlive, e.nanos());
+                    case "ping_timeout" -> floor += e.nanos() > stepsStarted ? (e.nanos() - lastAlive) / 1e6 : 0;
+                    case "reconnect_scheduled" -> {
+                        String v = fields(profile.events().get(e.event()), e.text()).get("delay");
+                        floor += e.nanos() < stepsStarted || v == null || v.isEmpty() ? 0 : Double.parseDouble(v);
+                    }
+                    default -> { }
+                }
+            }
+            double steps = (end - stepsStarted) / 1e6;
+            metrics.putIfAbsent("steps_ms", steps);
+            if (floor >= 500) {
+                metrics.putIfAbsent("floor_ms", floor);
+                metrics.putIfAbsent("floor_ratio", Math.round(steps / floor * 100) / 100.0);
             }
         }
 
@@ -273,7 +314,11 @@ public final class ScenarioRunner {
                 case "set_pin" -> bench().setPin(step.integer("pin", 0), step.integer("value", 0));
                 case "set_adc" -> bench().setAdc(step.integer("pin", 0), step.integer("value", 0));
                 case "expect_pin" -> expectPin(step);
-                case "wait" -> sleep(Durations.parse(step.valueText()));
+                case "wait" -> {
+                    Duration d = Durations.parse(step.valueText());
+                    waitedMs += d.toMillis();
+                    sleep(d);
+                }
                 case "repeat" -> {
                     long n = ((Number) step.value()).longValue();
                     for (long i = 0; i < n; i++) {
@@ -334,6 +379,7 @@ public final class ScenarioRunner {
 
         private void expectNone(Step step) throws InterruptedException {
             Duration period = step.duration("for", Duration.ofSeconds(3));
+            waitedMs += period.toMillis();
             sleep(period);
             List<SerialLines.Line> found;
             String what;

@@ -139,7 +139,9 @@ final class HtmlReport {
 
     private static String metrics(ScenarioResult r) {
         StringBuilder sb = new StringBuilder();
-        r.metrics().forEach((k, v) -> sb.append(sb.length() > 0 ? ", " : "").append(k).append(String.format(Locale.ROOT, " = %.0f ms", v)));
+        r.metrics().forEach((k, v) -> sb.append(sb.length() > 0 ? ", " : "").append(k).append(" = ").append(
+                k.endsWith("_ms") ? String.format(Locale.ROOT, "%.0f ms", v) : k.endsWith("_ratio") ? String.format(Locale.ROOT, "%.2f", v)
+                        : String.format(Locale.ROOT, "%.0f", v)));
         return sb.toString();
     }
 
