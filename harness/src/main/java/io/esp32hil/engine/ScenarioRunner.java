@@ -204,9 +204,10 @@ public final class ScenarioRunner {
         }
 
         /**
-         * How long the steps took, and the floor under that: the time the firmware was configured to
-         * wait (reconnect delays, ping timeouts, as the profile's events report them) plus the
-         * scenario's own waits. Their ratio shows how much the harness and board add on top.
+         * How long the steps took, and the floor under that: the time the scenario's design makes the
+         * board wait (reconnect delays, ping interval and timeout before a dead link is declared,
+         * Wi-Fi joins and connection set-up as the profile's events report them) plus the scenario's
+         * own waits. Their ratio shows how much the harness and simulator add on top.
          */
         void addTimingMetrics() {
             if (stepsStarted == 0) {
@@ -221,12 +222,14 @@ public final class ScenarioRunner {
                 }
                 switch (e.event()) {
                     // a dead link can only be declared a ping interval plus a ping timeout after the last sign of life
-                    case "connected", "pong_received" -> lastAlive = Math.max(lastAlive, e.nanos());
-                    case "ping_timeout" -> floor += e.nanos() > stepsStarted ? (e.nanos() - lastAlive) / 1e6 : 0;
-                    case "reconnect_scheduled" -> {
-                        String v = fields(profile.events().get(e.event()), e.text()).get("delay");
-                        floor += e.nanos() < stepsStarted || v == null || v.isEmpty() ? 0 : Double.parseDouble(v);
+                    case "connected", "pong_received" -> {
+                        lastAlive = Math.max(lastAlive, e.nanos());
+                        floor += e.nanos() > stepsStarted && e.event().equals("connected") ? number(e, "ms") : 0;
                     }
+                    case "ping_timeout" -> floor += e.nanos() > stepsStarted ? (e.nanos() - lastAlive) / 1e6 : 0;
+                    // the backoff delay, and the time a Wi-Fi join or a connection took (network and server waits)
+                    case "reconnect_scheduled" -> floor += e.nanos() < stepsStarted ? 0 : number(e, "delay");
+                    case "wifi_connected", "wifi_failed", "connect_failed" -> floor += e.nanos() < stepsStarted ? 0 : number(e, "ms");
                     default -> { }
                 }
             }
@@ -236,6 +239,11 @@ public final class ScenarioRunner {
                 metrics.putIfAbsent("floor_ms", floor);
                 metrics.putIfAbsent("floor_ratio", Math.round(steps / floor * 100) / 100.0);
             }
+        }
+
+        private double number(Timeline.Entry e, String field) {
+            String v = fields(profile.events().get(e.event()), e.text()).get(field);
+            return v == null || v.isEmpty() ? 0 : Double.parseDouble(v);
         }
 
         private void onSerialLine(long nanos, String line) {
