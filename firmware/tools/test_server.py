@@ -16,7 +16,11 @@ on its standard input act on every connected client:
     /unmute           back to normal
     /quit             stop the server
 
+With --control-port N the same commands are also taken, a line each, from TCP connections to port N
+(how a test harness drives the server when it runs in a container and has no terminal).
+
     python3 test_server.py --port 8080 --interval 5
+    python3 test_server.py --port 8080 --control-port 9000 --no-console
     python3 test_server.py --port 8443 --cert cert.pem --key key.pem     (wss://)
 """
 
@@ -261,6 +265,17 @@ class Server:
             for c in targets:
                 c.send_text(line)
 
+    async def control(self, reader, writer):
+        try:
+            while True:
+                line = await reader.readline()
+                if not line:
+                    break
+                self.command(line.decode("utf-8", "replace").rstrip("\r\n"))
+        except ConnectionError:
+            pass
+        writer.close()
+
     async def run(self):
         self.stopping = asyncio.Event()
         loop = asyncio.get_event_loop()
@@ -277,12 +292,18 @@ class Server:
             for line in sys.stdin:
                 loop.call_soon_threadsafe(self.command, line.rstrip("\r\n"))
 
+        control = None
+        if self.args.control_port is not None:
+            control = await asyncio.start_server(self.control, self.args.host, self.args.control_port)
+            log("commands on tcp port %d" % control.sockets[0].getsockname()[1])
         if not self.args.no_console:
             threading.Thread(target=read_stdin, daemon=True).start()
         ticker = asyncio.ensure_future(self.ticker())
         await self.stopping.wait()
         ticker.cancel()
         server.close()
+        if control is not None:
+            control.close()
         for c in list(self.clients.values()):
             c.close(1001, "server shutting down")
 
@@ -294,6 +315,7 @@ def main(argv=None):
     parser.add_argument("--interval", type=float, default=5.0, help="seconds between test messages (0: none)")
     parser.add_argument("--no-echo", action="store_true", help="do not echo messages back")
     parser.add_argument("--no-console", action="store_true", help="ignore standard input")
+    parser.add_argument("--control-port", type=int, help="also take the console's commands from TCP connections to this port")
     parser.add_argument("--cert", help="PEM certificate: serve wss:// (with --key)")
     parser.add_argument("--key", help="PEM private key of --cert")
     args = parser.parse_args(argv)

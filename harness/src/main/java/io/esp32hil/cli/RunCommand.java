@@ -1,5 +1,6 @@
 package io.esp32hil.cli;
 
+import io.esp32hil.engine.Job;
 import io.esp32hil.engine.ScenarioResult;
 import io.esp32hil.engine.SimTarget;
 import io.esp32hil.engine.Status;
@@ -40,6 +41,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "1", description = "run each scenario N times (to find flaky ones)")
     int repeat;
 
+    @Option(names = "--backend", paramLabel = "NAME", description = "the server the board talks to: java (the built-in one, default), "
+            + "a backend in scenarios/backends (python, node, or your own), or a backend file; repeat it to run each scenario against each (a matrix)")
+    List<String> backends = new ArrayList<>();
+
     @Option(names = "--tag", description = "only scenarios with this tag (repeatable)")
     List<String> tags = new ArrayList<>();
 
@@ -58,6 +63,7 @@ final class RunCommand implements Callable<Integer> {
         if (parallel < 0 || repeat < 1) {
             throw new ScenarioException(suite.home(), 0, "--parallel must be 1 or more (0: automatic) and --repeat 1 or more");
         }
+        List<Job> jobs = suite.jobs(scenarios, backends);
         if (parallel == 0) {
             parallel = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         }
@@ -71,10 +77,10 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("hil: interrupted; report so far: " + writer.html());
         }, "hil-report-on-exit");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
-        System.out.printf("hil: %d scenario(s) on %s, %d at a time; logs and report in %s%n", scenarios.size() * repeat, t.name(),
+        System.out.printf("hil: %d scenario(s) on %s, %d at a time; logs and report in %s%n", jobs.size() * repeat, t.name(),
                 Math.min(parallel, t.maxParallel()), writer.dir());
         writer.write(info, List.of());
-        List<ScenarioResult> all = new SuiteRunner(suite.runner(), t, parallel, repeat, System.out).run(scenarios, writer.dir(), r -> {
+        List<ScenarioResult> all = new SuiteRunner(suite.runner(), t, parallel, repeat, System.out).runJobs(jobs, writer.dir(), r -> {
             results.add(r);
             writer.write(info, List.copyOf(results));
         });
@@ -98,6 +104,7 @@ final class RunCommand implements Callable<Integer> {
         if (repeat > 1) {
             parts.add("--repeat " + repeat);
         }
+        backends.forEach(b -> parts.add("--backend " + b));
         tags.forEach(tag -> parts.add("--tag " + tag));
         paths.forEach(p -> parts.add(p.toString()));
         return String.join(" ", parts);

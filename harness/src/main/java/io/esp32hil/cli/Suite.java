@@ -1,16 +1,23 @@
 package io.esp32hil.cli;
 
+import io.esp32hil.backend.BackendException;
+import io.esp32hil.backend.BackendSpec;
+import io.esp32hil.backend.ContainerBackend;
+import io.esp32hil.engine.Job;
 import io.esp32hil.engine.ScenarioRunner;
+import io.esp32hil.scenario.BackendLoader;
 import io.esp32hil.scenario.FirmwareProfile;
 import io.esp32hil.scenario.Scenario;
 import io.esp32hil.scenario.ScenarioException;
 import io.esp32hil.scenario.ScenarioLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The project as the harness sees it: the firmware, its profile, the scenarios and their defaults. */
+/** The project as the harness sees it: the firmware, its profile, the scenarios, their defaults and the backends. */
 public final class Suite {
     private final Path home;
     private final FirmwareProfile profile;
@@ -62,8 +69,52 @@ public final class Suite {
             if (s.app() != null && !Files.isRegularFile(home.resolve("firmware").resolve(s.app()))) {
                 throw new ScenarioException(s.file(), 0, "app '" + s.app() + "' is not a file in " + home.resolve("firmware"));
             }
+            if (s.backend() != null) {
+                backends().resolve(s.backend(), s.file(), 0);
+            }
         }
         return all.stream().filter(s -> tags.isEmpty() || s.tags().stream().anyMatch(tags::contains)).toList();
+    }
+
+    public BackendLoader backends() {
+        return new BackendLoader(scenariosDir().resolve(io.esp32hil.scenario.ScenarioLoader.BACKENDS_DIR));
+    }
+
+    /**
+     * The run's jobs: each scenario against each chosen backend (the built-in server when none is
+     * chosen), or only against the one it names itself. A chosen container backend that cannot start
+     * (no Docker, no image) fails the whole run with a {@link BackendException}; a scenario's own
+     * backend that cannot is reported as skipped, with the reason, and the rest runs.
+     */
+    public List<Job> jobs(List<Scenario> scenarios, List<String> chosenNames) {
+        BackendLoader loader = backends();
+        List<BackendSpec> chosen = new ArrayList<>();
+        for (String name : chosenNames.isEmpty() ? List.of(BackendSpec.BUILT_IN_NAME) : chosenNames) {
+            BackendSpec spec = loader.resolve(name, scenariosDir(), 0);
+            if (!spec.builtIn()) {
+                ContainerBackend.check(spec);
+            }
+            chosen.add(spec);
+        }
+        Map<String, String> unavailable = new HashMap<>();
+        List<Job> jobs = new ArrayList<>();
+        for (Scenario s : scenarios) {
+            if (s.backend() == null) {
+                chosen.forEach(b -> jobs.add(new Job(s, b, null)));
+                continue;
+            }
+            BackendSpec own = loader.resolve(s.backend(), s.file(), 0);
+            String why = own.builtIn() ? null : unavailable.computeIfAbsent(own.name(), n -> {
+                try {
+                    ContainerBackend.check(own);
+                    return "";
+                } catch (BackendException e) {
+                    return e.getMessage();
+                }
+            });
+            jobs.add(new Job(s, own, why == null || why.isEmpty() ? null : why));
+        }
+        return jobs;
     }
 
     public ScenarioRunner runner() {

@@ -12,6 +12,7 @@ public record ScenarioResult(
         Path file,
         List<String> tags,
         String target,
+        String backend,
         int repetition,
         Status status,
         long startNanos,
@@ -27,7 +28,9 @@ public record ScenarioResult(
     /** The step a failed scenario stopped at: its line, how it reads, and what it waited for. */
     public record FailedStep(int index, int line, String step) {}
 
+    /** The name, then {@code @backend} when it is not the built-in server, then {@code #n} for a repetition. */
     public String displayName() {
-        return repetition > 0 ? name + " #" + repetition : name;
+        String shown = backend == null || backend.equals(io.esp32hil.backend.BackendSpec.BUILT_IN_NAME) ? name : name + " @" + backend;
+        return repetition > 0 ? shown + " #" + repetition : shown;
     }
 }

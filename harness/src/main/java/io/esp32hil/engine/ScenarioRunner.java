@@ -1,5 +1,9 @@
 package io.esp32hil.engine;
 
+import io.esp32hil.backend.BackendSpec;
+import io.esp32hil.backend.ContainerBackend;
+import io.esp32hil.backend.FaultProxy;
+import io.esp32hil.backend.TimestampedLog;
 import io.esp32hil.deploy.Deployer;
 import io.esp32hil.deploy.FirmwareBundle;
 import io.esp32hil.device.BenchControl;
@@ -12,6 +16,8 @@ import io.esp32hil.scenario.Step;
 import io.esp32hil.server.Behaviour;
 import io.esp32hil.server.ServerEvent;
 import io.esp32hil.server.TestServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,10 +37,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Runs one scenario on one board: starts a test server and the board, deploys the firmware with the
- * run's config.py, then performs the steps, each with its own time limit, under the scenario's
- * overall limit. Tripwires fail the scenario the moment their pattern appears. The board and the
- * server are stopped however the scenario ends.
+ * Runs one scenario on one board: starts its server (the built-in test server, or a backend in a
+ * container behind the fault proxy) and the board, deploys the firmware with the run's config.py,
+ * then performs the steps, each with its own time limit, under the scenario's overall limit.
+ * Tripwires fail the scenario the moment their pattern appears. The board, the proxy and the server
+ * are stopped however the scenario ends.
  */
 public final class ScenarioRunner {
     private static final Duration DEFAULT_WITHIN = Duration.ofSeconds(15);
@@ -60,17 +67,35 @@ public final class ScenarioRunner {
     }
 
     public ScenarioResult run(Scenario scenario, Target target, Path runDir, int repetition) {
+        return run(scenario, target, BackendSpec.BUILT_IN, runDir, repetition);
+    }
+
+    /** The result of a scenario that does not run, with the reason. */
+    public ScenarioResult skipped(Scenario scenario, Target target, BackendSpec backend, Path runDir, int repetition, String why) {
+        return new ScenarioResult(scenario.name(), scenario.description(), scenario.file(), scenario.tags(), target.name(), backend.name(), repetition,
+                Status.SKIPPED, System.nanoTime(), Duration.ZERO, why, null, List.of(), List.of(), Map.of(), List.of(),
+                runDir.resolve(dirName(scenario, backend, repetition)));
+    }
+
+    private static String dirName(Scenario scenario, BackendSpec backend, int repetition) {
+        return scenario.name().replaceAll("[^A-Za-z0-9._-]", "_") + (backend.builtIn() ? "" : "@" + backend.name()) + (repetition > 0 ? "-" + repetition : "");
+    }
+
+    /** Runs the scenario against the given backend (the built-in server, or a container). */
+    public ScenarioResult run(Scenario scenario, Target target, BackendSpec backend, Path runDir, int repetition) {
         long start = System.nanoTime();
-        String dirName = scenario.name().replaceAll("[^A-Za-z0-9._-]", "_") + (repetition > 0 ? "-" + repetition : "");
+        String dirName = dirName(scenario, backend, repetition);
         Path logDir = runDir.resolve(dirName);
         List<Capability> missing = scenario.needs().stream().filter(c -> !target.capabilities().contains(c)).toList();
-        if (!missing.isEmpty()) {
-            String why = "target " + target.name() + " has no " + missing.stream().map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
-            return new ScenarioResult(scenario.name(), scenario.description(), scenario.file(), scenario.tags(), target.name(), repetition,
-                    Status.SKIPPED, start, Duration.ZERO, why, null, List.of(), List.of(), Map.of(), List.of(), logDir);
+        List<String> unsupported = backend.builtIn() ? List.of()
+                : scenario.serverFeatures().stream().filter(f -> !backend.commands().containsKey(f)).toList();
+        if (!missing.isEmpty() || !unsupported.isEmpty()) {
+            return skipped(scenario, target, backend, runDir, repetition, !missing.isEmpty()
+                    ? "target " + target.name() + " has no " + missing.stream().map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "))
+                    : "backend " + backend.name() + " cannot do what the built-in server does here: " + String.join(", ", unsupported));
         }
         deleteRecursively(logDir); // a fresh board flash and fresh logs, even when a run folder is reused
-        Run run = new Run(scenario, target, logDir, start);
+        Run run = new Run(scenario, target, backend, logDir, start);
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "scenario-" + dirName);
             t.setDaemon(true);
@@ -113,22 +138,26 @@ public final class ScenarioRunner {
         run.addTimingMetrics();
         ScenarioResult.FailedStep failed = status == Status.PASSED || run.current == null ? null
                 : new ScenarioResult.FailedStep(run.currentIndex, run.current.line(), run.current.describe());
-        return new ScenarioResult(scenario.name(), scenario.description(), scenario.file(), scenario.tags(), target.name(), repetition,
+        return new ScenarioResult(scenario.name(), scenario.description(), scenario.file(), scenario.tags(), target.name(), backend.name(), repetition,
                 status, start, Duration.ofNanos(System.nanoTime() - start), message, failed, run.lines.tail(TAIL),
-                run.server == null ? List.of() : run.server.log().tail(TAIL), Map.copyOf(run.metrics), run.timeline.entries(), logDir);
+                run.serverTail(), Map.copyOf(run.metrics), run.timeline.entries(), logDir);
     }
 
     /** The state of one scenario run. */
     private final class Run {
         final Scenario scenario;
         final Target target;
+        final BackendSpec backend;
         final Path logDir;
         final Timeline timeline;
-        final SerialLines lines = new SerialLines();
+        final LogLines lines = new LogLines();
+        final LogLines backendLines = new LogLines();
         final Map<String, Long> marks = new LinkedHashMap<>();
         final Map<String, Double> metrics = new LinkedHashMap<>();
         final Map<String, String> vars = new LinkedHashMap<>();
         volatile TestServer server;
+        volatile ContainerBackend container;
+        volatile FaultProxy proxy;
         volatile Device device;
         volatile String tripped;
         volatile boolean armed;
@@ -142,9 +171,10 @@ public final class ScenarioRunner {
         volatile long stepsEnded;
         volatile long waitedMs; // explicit waits of the scenario (wait, expect_no periods)
 
-        Run(Scenario scenario, Target target, Path logDir, long start) {
+        Run(Scenario scenario, Target target, BackendSpec backend, Path logDir, long start) {
             this.scenario = scenario;
             this.target = target;
+            this.backend = backend;
             this.logDir = logDir;
             this.timeline = new Timeline(start);
         }
@@ -153,23 +183,22 @@ public final class ScenarioRunner {
             device = target.open(scenario.name(), logDir);
             device.console().onLine(this::onSerialLine);
             Device.Network net = device.network();
-            Scenario.ServerSetup setup = scenario.server();
             // A board on this machine reaches loopback; a bench board needs the LAN interface.
             String bind = net.serverHost().startsWith("127.") || net.serverHost().equals("localhost") ? "127.0.0.1" : "0.0.0.0";
-            server = TestServer.builder().host(bind).advertisedHost(net.serverHost()).logDir(logDir).origin(timeline.origin())
-                    .tls(setup.tls()).path(setup.path()).subprotocols(setup.subprotocols()).behaviour(new Behaviour().echo(setup.echo())).start();
-            server.log().onEvent(e -> timeline.add(e.nanos(), "server", e.describe(), e.kind().id()));
-            note("the board reaches the test server at " + server.url(net.serverHost()));
-            vars.put("server_url", server.url(net.serverHost()));
+            String url = startServer(bind, net.serverHost());
+            note("the board reaches " + (backend.builtIn() ? "the test server" : "backend " + backend.name()) + " at " + url
+                    + (proxy != null ? " (through the fault proxy)" : ""));
+            vars.put("server_url", url);
             vars.put("server_host", net.serverHost());
-            vars.put("server_port", String.valueOf(server.port()));
+            vars.put("server_port", String.valueOf(URI.create(url).getPort()));
             vars.put("ssid", net.ssid());
+            vars.put("backend", backend.name());
             note("deploying the firmware");
             Map<String, Object> config = new LinkedHashMap<>(baseConfig);
             config.put("WIFI_SSID", net.ssid());
             config.put("WIFI_PASSWORD", net.password());
             config.put("WS_URL", vars.get("server_url"));
-            if (server.certificate() != null) {
+            if (server != null && server.certificate() != null) {
                 config.put("TLS_FINGERPRINT", server.certificate().sha256());
             }
             scenario.config().forEach((k, v) -> config.put(k, v instanceof String s ? substitute(s) : v));
@@ -188,6 +217,54 @@ public final class ScenarioRunner {
             stepsEnded = System.nanoTime();
         }
 
+        /**
+         * Starts the scenario's server and, for a container backend or a scenario with proxy steps, the
+         * fault proxy in front of it; returns the URL the board is given.
+         */
+        private String startServer(String bind, String boardHost) {
+            long origin = timeline.origin();
+            InetSocketAddress upstream;
+            String scheme = "ws://";
+            String path;
+            if (backend.builtIn()) {
+                Scenario.ServerSetup setup = scenario.server();
+                server = TestServer.builder().host(bind).advertisedHost(boardHost).logDir(logDir).origin(origin)
+                        .tls(setup.tls()).path(setup.path()).subprotocols(setup.subprotocols()).behaviour(new Behaviour().echo(setup.echo())).start();
+                server.log().onEvent(e -> {
+                    timeline.add(e.nanos(), "server", e.describe(), e.kind().id());
+                    backendLines.add(e.nanos(), e.describe());
+                });
+                if (!scenario.usesProxy()) {
+                    return server.url(boardHost);
+                }
+                upstream = new InetSocketAddress("127.0.0.1", server.port());
+                scheme = server.certificate() != null ? "wss://" : scheme;
+                path = setup.path().startsWith("/") ? setup.path() : "/" + setup.path();
+            } else {
+                ContainerBackend c = ContainerBackend.start(backend, logDir, origin);
+                container = c;
+                c.log().onLine((nanos, text) -> {
+                    timeline.add(nanos, "backend", text, null);
+                    backendLines.add(nanos, text);
+                });
+                upstream = c.address();
+                path = backend.path();
+            }
+            TimestampedLog proxyLog = new TimestampedLog(logDir.resolve("proxy.log"), origin);
+            proxyLog.onLine((nanos, text) -> timeline.add(nanos, "proxy", text, null));
+            proxy = FaultProxy.start(bind, upstream, proxyLog);
+            return scheme + (boardHost.contains(":") ? "[" + boardHost + "]" : boardHost) + ":" + proxy.port() + path;
+        }
+
+        /** The last events or log lines of whatever served the board, for the report. */
+        List<String> serverTail() {
+            if (server != null) {
+                return server.log().tail(TAIL);
+            }
+            ContainerBackend c = container;
+            return c == null ? List.of() : c.log().tail(TAIL).stream().map(l -> "  | " + l).toList();
+        }
+
         void close() {
             Device d = device;
             if (d != null) {
@@ -197,6 +274,8 @@ public final class ScenarioRunner {
                     note("closing the board failed: " + e.getMessage());
                 }
             }
+            closeQuietly(proxy, "the fault proxy");
+            closeQuietly(container, "backend " + backend.name());
             TestServer s = server;
             if (s != null) {
                 s.close();
@@ -311,6 +390,8 @@ public final class ScenarioRunner {
                 case "expect_server" -> expectServer(step);
                 case "send" -> send(step);
                 case "server" -> serverAction(step);
+                case "proxy" -> proxyFault(step);
+                case "expect_backend_log" -> expectBackendLog(step);
                 case "wifi" -> {
                     if (step.valueText().equals("down")) {
                         bench().wifiDown(step.flag("reset_connections", false));
@@ -355,7 +436,7 @@ public final class ScenarioRunner {
             Pattern p = profile.events().get(event);
             Map<String, Object> where = step.map("where");
             Duration within = step.duration("within", DEFAULT_WITHIN);
-            SerialLines.Line hit = lines.await(text -> matches(p, text, where), deadline(within), this::checkTripwire);
+            LogLines.Line hit = lines.await(text -> matches(p, text, where), deadline(within), this::checkTripwire);
             if (hit == null) {
                 throw new StepFailed("no serial event '" + event + "'" + whereText(where) + " within " + Durations.format(within)
                         + " (pattern " + p.pattern() + ")" + failureContext());
@@ -378,7 +459,7 @@ public final class ScenarioRunner {
         private void expectLine(Step step) throws InterruptedException {
             Pattern p = Pattern.compile(substitute(step.valueText()));
             Duration within = step.duration("within", DEFAULT_WITHIN);
-            SerialLines.Line hit = lines.await(text -> p.matcher(text).find(), deadline(within), this::checkTripwire);
+            LogLines.Line hit = lines.await(text -> p.matcher(text).find(), deadline(within), this::checkTripwire);
             if (hit == null) {
                 throw new StepFailed("no serial line matching /" + p.pattern() + "/ within " + Durations.format(within) + failureContext());
             }
@@ -389,7 +470,7 @@ public final class ScenarioRunner {
             Duration period = step.duration("for", Duration.ofSeconds(3));
             waitedMs += period.toMillis();
             sleep(period);
-            List<SerialLines.Line> found;
+            List<LogLines.Line> found;
             String what;
             if (step.action().equals("expect_no")) {
                 Pattern p = profile.events().get(step.valueText());
@@ -444,6 +525,10 @@ public final class ScenarioRunner {
         }
 
         private void send(Step step) {
+            if (container != null) {
+                note("backend command: " + container.command("send", Map.of("text", substitute(step.text("text")))));
+                return;
+            }
             if (step.args().containsKey("text")) {
                 String text = substitute(step.text("text"));
                 if (step.args().containsKey("fragments")) {
@@ -465,6 +550,10 @@ public final class ScenarioRunner {
         }
 
         private void serverAction(Step step) {
+            if (container != null) {
+                note("backend command: " + container.command(step.valueText(), step.args()));
+                return;
+            }
             switch (step.valueText()) {
                 case "close" -> server.closeAll(step.integer("code", 1000), step.text("reason") == null ? "" : step.text("reason"));
                 case "drop" -> server.dropAll();
@@ -482,6 +571,30 @@ public final class ScenarioRunner {
                 case "stop_periodic" -> server.stopPeriodic();
                 default -> throw new IllegalStateException(step.valueText());
             }
+        }
+
+        private void proxyFault(Step step) {
+            switch (step.valueText()) {
+                case "drop" -> proxy.drop();
+                case "refuse" -> proxy.refuse(step.flag("on", true));
+                case "blackhole" -> proxy.blackhole(step.flag("on", true));
+                case "latency" -> proxy.latency(step.duration("delay", Duration.ZERO));
+                case "bandwidth" -> proxy.bandwidth(step.integer("bytes_per_s", 0));
+                case "cut_after" -> proxy.cutAfter(step.integer("bytes", -1));
+                case "clear" -> proxy.clear();
+                default -> throw new IllegalStateException(step.valueText());
+            }
+        }
+
+        private void expectBackendLog(Step step) throws InterruptedException {
+            Pattern p = Pattern.compile(substitute(step.valueText()));
+            Duration within = step.duration("within", DEFAULT_WITHIN);
+            LogLines.Line hit = backendLines.await(text -> p.matcher(text).find(), deadline(within), this::checkTripwire);
+            if (hit == null) {
+                throw new StepFailed("no " + (server != null ? "server event" : "backend log line") + " matching /" + p.pattern() + "/ within "
+                        + Durations.format(within) + failureContext());
+            }
+            mark(step, hit.nanos());
         }
 
         /**
@@ -578,6 +691,18 @@ public final class ScenarioRunner {
                 sb.append("last server events:\n").append(String.join("\n", server.log().tail(TAIL))).append('\n');
                 sb.append("logs: ").append(device == null ? logDir : device.console().logPath()).append(", ").append(server.log().path());
             }
+            ContainerBackend c = container;
+            if (c != null) {
+                sb.append("last backend log lines (").append(backend.name()).append("):\n").append(String.join("\n", serverTail())).append('\n');
+            }
+            FaultProxy p = proxy;
+            if (p != null) {
+                sb.append("last proxy events:\n");
+                p.log().tail(8).forEach(l -> sb.append("  | ").append(l).append('\n'));
+            }
+            if (c != null || p != null) {
+                sb.append("logs: ").append(logDir);
+            }
             return sb.toString();
         }
 
@@ -587,6 +712,17 @@ public final class ScenarioRunner {
                 checkTripwire();
                 Thread.sleep(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)));
             }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c, String what) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            System.err.println("hil: stopping " + what + " failed: " + e.getMessage());
         }
     }
 

@@ -31,20 +31,27 @@ public final class SuiteRunner {
         this.progress = progress;
     }
 
+    /** Each scenario against the built-in server. */
     public List<ScenarioResult> run(List<Scenario> scenarios, Path runDir, Consumer<ScenarioResult> onResult) throws InterruptedException {
+        return runJobs(scenarios.stream().map(Job::of).toList(), runDir, onResult);
+    }
+
+    /** Each job, results in the jobs' order; a job with a skip reason is reported skipped without starting anything. */
+    public List<ScenarioResult> runJobs(List<Job> jobs, Path runDir, Consumer<ScenarioResult> onResult) throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
             Thread t = new Thread(r, "suite");
             t.setDaemon(true);
             return t;
         });
         List<Future<ScenarioResult>> futures = new ArrayList<>();
-        int total = scenarios.size() * repeat;
+        int total = jobs.size() * repeat;
         int[] done = {0};
-        for (Scenario s : scenarios) {
+        for (Job job : jobs) {
             for (int k = 1; k <= repeat; k++) {
                 int rep = repeat > 1 ? k : 0;
                 futures.add(pool.submit(() -> {
-                    ScenarioResult r = runner.run(s, target, runDir, rep);
+                    ScenarioResult r = job.skip() != null ? runner.skipped(job.scenario(), target, job.backend(), runDir, rep, job.skip())
+                            : runner.run(job.scenario(), target, job.backend(), runDir, rep);
                     synchronized (done) {
                         done[0]++;
                         progress.printf(Locale.ROOT, "[%d/%d] %-9s %-44s %6.1f s%s%n", done[0], total, r.status(), r.displayName(),

@@ -5,6 +5,7 @@ import io.esp32hil.engine.Status;
 import io.esp32hil.engine.Timeline;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,7 +13,8 @@ import java.util.Map;
 /**
  * One self-contained HTML page: a summary table, then per scenario the failing step and its serial
  * context, the metrics, a picture of the connection state over time, and the timeline that
- * interleaves serial lines, server events and harness steps.
+ * interleaves serial lines, server events (or a backend's log and the fault proxy's events) and
+ * harness steps. A run against several backends starts with their matrix.
  */
 final class HtmlReport {
     /** Connection states drawn in the picture, from the firmware events that start them. */
@@ -38,7 +40,8 @@ final class HtmlReport {
                 .append("table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}")
                 .append(".passed{color:#1a7f37}.failed,.timed_out,.error{color:#cf222e;font-weight:600}.skipped{color:#777}")
                 .append("pre{background:#f6f8fa;padding:8px;overflow-x:auto;font-size:12px}.tl td{font:12px ui-monospace,monospace;white-space:pre-wrap}")
-                .append(".serial{color:#0550ae}.server{color:#8250df}.harness{color:#6e7781}.tripwire{background:#ffebe9}")
+                .append(".serial{color:#0550ae}.server{color:#8250df}.backend{color:#953800}.proxy{color:#0a7c86}.harness{color:#6e7781}")
+                .append(".tripwire{background:#ffebe9}")
                 .append("details{margin:8px 0}summary{cursor:pointer}.legend span{display:inline-block;margin-right:12px}")
                 .append(".sw{display:inline-block;width:10px;height:10px;margin-right:4px}</style></head><body>\n");
         h.append("<h1>HIL run ").append(esc(run.id())).append(" on ").append(esc(run.target())).append(run.interrupted() ? " (interrupted)" : "").append("</h1>\n");
@@ -46,6 +49,7 @@ final class HtmlReport {
                 .append(c.get(Status.TIMED_OUT)).append(" timed out, ").append(c.get(Status.ERROR)).append(" errors, ")
                 .append(c.get(Status.SKIPPED)).append(" skipped. Started ").append(esc(run.started().toString())).append(". Command: <code>")
                 .append(esc(run.command())).append("</code></p>\n");
+        matrix(h, results);
         h.append("<table><tr><th>scenario</th><th>status</th><th>time</th><th>metrics</th><th>why</th></tr>\n");
         for (ScenarioResult r : results) {
             String id = anchor(r);
@@ -61,6 +65,31 @@ final class HtmlReport {
         return h.append("</body></html>\n").toString();
     }
 
+    /** When the run had several backends: one row per scenario, one column per backend, each cell the outcome. */
+    private static void matrix(StringBuilder h, List<ScenarioResult> results) {
+        List<String> backends = results.stream().map(ScenarioResult::backend).distinct().toList();
+        if (backends.size() < 2) {
+            return;
+        }
+        Map<String, Map<String, ScenarioResult>> byScenario = new LinkedHashMap<>();
+        for (ScenarioResult r : results) {
+            byScenario.computeIfAbsent(r.repetition() > 0 ? r.name() + " #" + r.repetition() : r.name(), k -> new LinkedHashMap<>()).put(r.backend(), r);
+        }
+        h.append("<h2>Backends</h2>\n<table><tr><th>scenario</th>");
+        backends.forEach(b -> h.append("<th>").append(esc(b)).append("</th>"));
+        h.append("</tr>\n");
+        byScenario.forEach((name, cells) -> {
+            h.append("<tr><td>").append(esc(name)).append("</td>");
+            for (String b : backends) {
+                ScenarioResult r = cells.get(b);
+                h.append(r == null ? "<td>&ndash;</td>" : "<td class=\"" + cls(r) + "\"><a href=\"#" + anchor(r) + "\">"
+                        + cls(r).replace('_', ' ') + "</a></td>");
+            }
+            h.append("</tr>\n");
+        });
+        h.append("</table>\n");
+    }
+
     private static void scenario(StringBuilder h, ScenarioResult r, Path reportDir) {
         h.append("<h2 id=\"").append(anchor(r)).append("\">").append(esc(r.displayName())).append(" <span class=\"").append(cls(r)).append("\">")
                 .append(cls(r).replace('_', ' ')).append("</span></h2>\n");
@@ -71,7 +100,12 @@ final class HtmlReport {
         if (r.logDir() != null && r.status() != Status.SKIPPED) {
             String rel = relative(reportDir, r.logDir());
             h.append(" &middot; logs: <a href=\"").append(esc(rel)).append("/").append(esc(r.name().replaceAll("[^A-Za-z0-9._-]", "_")))
-                    .append(".log\">serial</a>, <a href=\"").append(esc(rel)).append("/server.log\">server</a>");
+                    .append(".log\">serial</a>");
+            for (String log : List.of("server", "backend", "proxy")) {
+                if (java.nio.file.Files.exists(r.logDir().resolve(log + ".log"))) {
+                    h.append(", <a href=\"").append(esc(rel)).append("/").append(log).append(".log\">").append(log).append("</a>");
+                }
+            }
         }
         h.append("</p>\n");
         if (r.status() != Status.PASSED) {

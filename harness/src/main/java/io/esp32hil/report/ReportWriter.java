@@ -86,7 +86,7 @@ public final class ReportWriter {
         ArrayNode list = root.putArray("scenarios");
         for (ScenarioResult r : results) {
             ObjectNode o = list.addObject();
-            o.put("name", r.displayName()).put("file", String.valueOf(r.file())).put("status", r.status().name().toLowerCase(Locale.ROOT))
+            o.put("name", r.displayName()).put("scenario", r.name()).put("backend", r.backend()).put("file", String.valueOf(r.file())).put("status", r.status().name().toLowerCase(Locale.ROOT))
                     .put("duration_s", r.duration().toMillis() / 1000.0).put("message", r.message());
             o.putPOJO("tags", r.tags());
             if (r.failedStep() != null) {

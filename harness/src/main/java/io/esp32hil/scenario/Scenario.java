@@ -10,6 +10,7 @@ import java.util.Set;
 /**
  * A scenario file, checked: everything in it is known and well-formed. {@code app} is a file of the
  * firmware folder deployed as main.py instead of the firmware's own (e.g. examples/advanced_example.py).
+ * {@code backend} names the server the scenario must run against (null: whichever the run chooses).
  */
 public record Scenario(
         String name,
@@ -22,7 +23,41 @@ public record Scenario(
         Map<String, Boolean> tripwires,
         ServerSetup server,
         String app,
+        String backend,
         List<Step> steps) {
+
+    /**
+     * What the scenario asks of its server beyond serving WebSocket: {@code expect_server} (the
+     * built-in server's event log), {@code send}, {@code send:size} and the like, and each server action
+     * by name. The built-in server does them all; a container backend those its control commands map.
+     */
+    public java.util.Set<String> serverFeatures() {
+        java.util.Set<String> features = new java.util.TreeSet<>();
+        collect(steps, features);
+        return features;
+    }
+
+    private static void collect(List<Step> steps, java.util.Set<String> into) {
+        for (Step s : steps) {
+            switch (s.action()) {
+                case "expect_server" -> into.add("expect_server");
+                case "server" -> into.add(s.valueText());
+                case "send" -> into.add(s.args().containsKey("text") && !s.args().containsKey("fragments") ? "send"
+                        : "send:" + s.args().keySet().stream().filter(k -> !k.equals("mark")).sorted().findFirst().orElse("?"));
+                case "repeat" -> collect(s.steps(), into);
+                default -> { }
+            }
+        }
+    }
+
+    /** True when a proxy fault step appears, so the run puts the fault proxy in front of the server. */
+    public boolean usesProxy() {
+        return uses(steps, "proxy");
+    }
+
+    private static boolean uses(List<Step> steps, String action) {
+        return steps.stream().anyMatch(s -> s.action().equals(action) || uses(s.steps(), action));
+    }
 
     /** How the test server starts for this scenario. */
     public record ServerSetup(boolean tls, String path, List<String> subprotocols, boolean echo) {

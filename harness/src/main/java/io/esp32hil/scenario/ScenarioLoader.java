@@ -56,12 +56,17 @@ public final class ScenarioLoader {
         STEPS.put("measure", new Spec("name", Set.of("from", "to"), null));
         STEPS.put("assert", new Spec("name", Set.of("min", "max"), null));
         STEPS.put("heap", new Spec("name", Set.of("compare_to"), null));
+        STEPS.put("proxy", new Spec("proxy", Set.of("on", "delay", "bytes_per_s", "bytes", "mark"), null));
+        STEPS.put("expect_backend_log", new Spec("regex", Set.of("within", "mark"), null));
     }
 
     static final List<String> FAULTS = List.of("close", "drop", "stop", "restart", "refuse", "reject", "delay_handshake", "blackhole",
             "stop_reading", "ignore_pings", "ping", "periodic", "stop_periodic");
+    static final List<String> PROXY_FAULTS = List.of("drop", "refuse", "blackhole", "latency", "bandwidth", "cut_after", "clear");
     private static final Set<String> TOP = new TreeSet<>(List.of("name", "description", "tags", "needs", "timeout", "config", "tripwires", "server",
-            "app", "steps"));
+            "app", "backend", "steps"));
+    /** Backend files live here, next to the scenarios, and are no scenarios themselves. */
+    public static final String BACKENDS_DIR = "backends";
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
 
     private final FirmwareProfile profile;
@@ -95,7 +100,7 @@ public final class ScenarioLoader {
         for (Path p : paths) {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> files = Files.walk(p)) {
-                    for (Path f : files.filter(ScenarioLoader::isScenarioFile).sorted().toList()) {
+                    for (Path f : files.filter(f -> isScenarioFile(f) && !p.relativize(f).startsWith(BACKENDS_DIR)).sorted().toList()) {
                         all.add(load(f));
                     }
                 } catch (IOException e) {
@@ -178,7 +183,8 @@ public final class ScenarioLoader {
         List<String> tags = top.containsKey("tags") ? list(file, top.get("tags")).stream().map(n -> Yaml.scalar(file, n)).toList() : List.of();
         String description = top.containsKey("description") ? Yaml.scalar(file, top.get("description")).strip() : "";
         String app = top.containsKey("app") ? Yaml.scalar(file, top.get("app")) : null;
-        return new Scenario(name, description, file, tags, needs, timeout, config, Map.copyOf(tripwires), server, app, steps);
+        String backend = top.containsKey("backend") ? Yaml.scalar(file, top.get("backend")) : null;
+        return new Scenario(name, description, file, tags, needs, timeout, config, Map.copyOf(tripwires), server, app, backend, steps);
     }
 
     private Scenario.ServerSetup server(Path file, Node node) {
@@ -331,6 +337,24 @@ public final class ScenarioLoader {
                 }
                 if ("reject".equals(v) && !args.containsKey("status")) {
                     throw new ScenarioException(file, line, "'server: reject' needs a 'status' (an HTTP status, or 0 to accept again)");
+                }
+            }
+            case "proxy" -> {
+                if (!PROXY_FAULTS.contains(v)) {
+                    throw new ScenarioException(file, line, "unknown proxy fault '" + v + "' (valid: " + String.join(", ", PROXY_FAULTS) + ")");
+                }
+                String needed = switch (v) {
+                    case "latency" -> "delay";
+                    case "bandwidth" -> "bytes_per_s";
+                    case "cut_after" -> "bytes";
+                    default -> null;
+                };
+                if (needed != null && !args.containsKey(needed)) {
+                    throw new ScenarioException(file, line, "'proxy: " + v + "' needs '" + needed + "'");
+                }
+                requireInts(file, line, action, args, Stream.of("bytes_per_s", "bytes").filter(args::containsKey).toArray(String[]::new));
+                if (args.containsKey("on") && !(args.get("on") instanceof Boolean)) {
+                    throw new ScenarioException(file, line, "'on' is true or false");
                 }
             }
             case "wifi" -> {

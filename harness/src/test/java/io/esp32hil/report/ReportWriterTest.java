@@ -27,7 +27,7 @@ class ReportWriterTest {
                 new Timeline.Entry(t0 + 300_000_000L, "serial", "[ws] connected url=ws://x ms=12", "connected"),
                 new Timeline.Entry(t0 + 400_000_000L, "server", "#1 open path=/ws", "open"),
                 new Timeline.Entry(t0 + 900_000_000L, "serial", "[ws] closed code=1006 reason=x by=network", "closed"));
-        return new ScenarioResult(name, "what " + name + " checks", Path.of("scenarios", name + ".yaml"), List.of("t"), "sim", 0, status, t0,
+        return new ScenarioResult(name, "what " + name + " checks", Path.of("scenarios", name + ".yaml"), List.of("t"), "sim", "java", 0, status, t0,
                 Duration.ofSeconds(1), message, status == Status.FAILED ? new ScenarioResult.FailedStep(2, 7, "expect closed") : null,
                 List.of("[ws] connected"), List.of(), metrics, timeline, tmp.resolve(name));
     }

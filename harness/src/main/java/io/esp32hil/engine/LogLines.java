@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * A board's serial lines with their arrival times, waited on from a cursor that each match moves
+ * Lines with their arrival times (a board's serial lines, a backend's log), waited on from a cursor that each match moves
  * past: a line printed before the wait began is still found, and no line matches twice.
  */
-final class SerialLines {
+final class LogLines {
     record Line(long nanos, String text) {}
 
     private final List<Line> lines = new ArrayList<>();

@@ -1,0 +1,151 @@
+package io.esp32hil.scenario;
+
+import io.esp32hil.backend.BackendSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+
+/**
+ * Reads backend files ({@code scenarios/backends/NAME.yaml}): which container image serves WebSocket
+ * on which port and path, and how it takes server actions. Every error names the file and line.
+ */
+public final class BackendLoader {
+    private static final Set<String> TOP = new TreeSet<>(List.of("name", "description", "image", "port", "path", "env", "command",
+            "startup_timeout", "control"));
+    private static final Duration DEFAULT_STARTUP = Duration.ofSeconds(60);
+
+    private final Path dir;
+
+    /** Backends in dir (the suite's scenarios/backends). */
+    public BackendLoader(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The names of the backends this loader knows: the built-in one, then one per file. */
+    public List<String> names() {
+        List<String> names = new ArrayList<>(List.of(BackendSpec.BUILT_IN_NAME));
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                files.filter(ScenarioLoader::isScenarioFile).map(f -> f.getFileName().toString().replaceFirst("\\.ya?ml$", "")).sorted()
+                        .forEach(names::add);
+            } catch (java.io.IOException e) {
+                throw new ScenarioException(dir, 0, "cannot list backends: " + e.getMessage());
+            }
+        }
+        return names;
+    }
+
+    /** A backend by name (a file in the backends folder), or a backend file by path. */
+    public BackendSpec resolve(String nameOrFile, Path whoAsked, int line) {
+        if (nameOrFile.equals(BackendSpec.BUILT_IN_NAME)) {
+            return BackendSpec.BUILT_IN;
+        }
+        Path file = nameOrFile.endsWith(".yaml") || nameOrFile.endsWith(".yml") ? Path.of(nameOrFile) : dir.resolve(nameOrFile + ".yaml");
+        if (!Files.isRegularFile(file)) {
+            throw new ScenarioException(whoAsked, line, "unknown backend '" + nameOrFile + "' (known: " + String.join(", ", names())
+                    + "; a backend is a file in " + dir + ")");
+        }
+        return load(file);
+    }
+
+    public BackendSpec load(Path file) {
+        Node root = Yaml.read(file, "the backend file");
+        if (!(root instanceof MappingNode map)) {
+            throw new ScenarioException(file, Yaml.line(root), "a backend is a mapping with at least name, image and port");
+        }
+        Map<String, Node> top = new LinkedHashMap<>();
+        for (NodeTuple t : map.getValue()) {
+            String key = Yaml.scalar(file, t.getKeyNode());
+            if (!TOP.contains(key)) {
+                throw new ScenarioException(file, Yaml.line(t.getKeyNode()), "unknown key '" + key + "' (valid: " + String.join(", ", TOP) + ")");
+            }
+            top.put(key, t.getValueNode());
+        }
+        for (String k : List.of("name", "image", "port")) {
+            if (!top.containsKey(k)) {
+                throw new ScenarioException(file, Yaml.line(root), "missing '" + k + "'");
+            }
+        }
+        String name = Yaml.scalar(file, top.get("name"));
+        if (name.equals(BackendSpec.BUILT_IN_NAME) || !name.matches("[A-Za-z0-9._-]+")) {
+            throw new ScenarioException(file, Yaml.line(top.get("name")), "a backend's name is letters, digits, '.', '_' or '-', and not '"
+                    + BackendSpec.BUILT_IN_NAME + "' (the built-in server)");
+        }
+        int port = port(file, top.get("port"));
+        String path = top.containsKey("path") ? Yaml.scalar(file, top.get("path")) : "/";
+        Map<String, String> env = new LinkedHashMap<>();
+        if (top.containsKey("env")) {
+            map(file, top.get("env")).forEach((k, v) -> env.put(k, String.valueOf(v)));
+        }
+        List<String> command = new ArrayList<>();
+        if (top.containsKey("command")) {
+            if (!(ScenarioLoader.toJava(file, top.get("command")) instanceof List<?> list)) {
+                throw new ScenarioException(file, Yaml.line(top.get("command")), "'command' is a list of arguments, like [--port, \"8080\"]");
+            }
+            list.forEach(a -> command.add(String.valueOf(a)));
+        }
+        Duration startup = DEFAULT_STARTUP;
+        if (top.containsKey("startup_timeout")) {
+            startup = Durations.parse(Yaml.scalar(file, top.get("startup_timeout")));
+            if (startup == null) {
+                throw new ScenarioException(file, Yaml.line(top.get("startup_timeout")), "expected a duration like 30s or 2m");
+            }
+        }
+        int controlPort = 0;
+        Map<String, String> commands = new LinkedHashMap<>();
+        if (top.containsKey("control")) {
+            Node controlNode = top.get("control");
+            Map<String, Object> control = map(file, controlNode);
+            for (String k : control.keySet()) {
+                if (!k.equals("port") && !k.equals("commands")) {
+                    throw new ScenarioException(file, Yaml.line(controlNode), "unknown control setting '" + k + "' (valid: commands, port)");
+                }
+            }
+            if (!(control.get("port") instanceof Long p) || p < 1 || p > 65535) {
+                throw new ScenarioException(file, Yaml.line(controlNode), "'control' needs a 'port' from 1 to 65535");
+            }
+            controlPort = p.intValue();
+            if (!(control.get("commands") instanceof Map<?, ?> given) || given.isEmpty()) {
+                throw new ScenarioException(file, Yaml.line(controlNode), "'control' needs 'commands': server actions (" + String.join(", ",
+                        new TreeSet<>(BackendSpec.COMMANDS)) + ") mapped to the command line the server takes, like {close: \"/close {code} {reason}\"}");
+            }
+            for (Map.Entry<?, ?> e : given.entrySet()) {
+                String action = String.valueOf(e.getKey());
+                if (!BackendSpec.COMMANDS.contains(action)) {
+                    throw new ScenarioException(file, Yaml.line(controlNode), "no server action '" + action + "' takes a command (valid: "
+                            + String.join(", ", new TreeSet<>(BackendSpec.COMMANDS)) + ")");
+                }
+                commands.put(action, String.valueOf(e.getValue()));
+            }
+        }
+        String description = top.containsKey("description") ? Yaml.scalar(file, top.get("description")).strip() : "";
+        return new BackendSpec(name, description, file, Yaml.scalar(file, top.get("image")), port, path.startsWith("/") ? path : "/" + path,
+                Map.copyOf(env), List.copyOf(command), startup, controlPort, Map.copyOf(commands));
+    }
+
+    private static int port(Path file, Node node) {
+        Object v = ScenarioLoader.toJava(file, node);
+        if (!(v instanceof Long p) || p < 1 || p > 65535) {
+            throw new ScenarioException(file, Yaml.line(node), "'port' is the container's WebSocket port, a number from 1 to 65535, not '" + v + "'");
+        }
+        return p.intValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Path file, Node node) {
+        if (!(ScenarioLoader.toJava(file, node) instanceof Map<?, ?> m)) {
+            throw new ScenarioException(file, Yaml.line(node), "expected a mapping here");
+        }
+        return (Map<String, Object>) m;
+    }
+}
