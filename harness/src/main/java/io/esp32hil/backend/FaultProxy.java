@@ -127,12 +127,15 @@ public final class FaultProxy implements AutoCloseable {
         this.bytesPerSecond = bytesPerSecond;
     }
 
-    /** Each connection, open or new, is reset once it has carried this many more bytes (both ways together); negative: never. */
+    /**
+     * Each connection, open or new, is closed (FIN, mid-message if need be) once it has carried this
+     * many more bytes, both ways together; negative: never.
+     */
     public void cutAfter(long bytes) {
         log.add("fault cut_after bytes=" + bytes);
         cutAfter = bytes;
         for (Link link : links.values()) {
-            link.budget.set(bytes < 0 ? Long.MAX_VALUE : bytes);
+            link.limitFromNow(bytes);
         }
     }
 
@@ -144,7 +147,7 @@ public final class FaultProxy implements AutoCloseable {
         bytesPerSecond = 0;
         cutAfter = -1;
         for (Link link : links.values()) {
-            link.budget.set(Long.MAX_VALUE);
+            link.limitFromNow(-1);
         }
         if (listener == null) {
             refuse(false);
@@ -216,7 +219,8 @@ public final class FaultProxy implements AutoCloseable {
             resetQuietly(board);
             return;
         }
-        Link link = new Link(id, board, server, cutAfter < 0 ? Long.MAX_VALUE : cutAfter);
+        Link link = new Link(id, board, server);
+        link.limitFromNow(cutAfter);
         links.put(id, link);
         link.start();
     }
@@ -242,17 +246,28 @@ public final class FaultProxy implements AutoCloseable {
         final int id;
         final Socket board;
         final Socket server;
-        final AtomicLong budget;
         final AtomicLong up = new AtomicLong();
         final AtomicLong down = new AtomicLong();
         private final List<Thread> writers = new java.util.concurrent.CopyOnWriteArrayList<>();
         private volatile boolean ended;
+        private long transferred; // both ways, counted before each write so a limit set later starts after what was seen
+        private long limit = Long.MAX_VALUE;
 
-        Link(int id, Socket board, Socket server, long budget) {
+        Link(int id, Socket board, Socket server) {
             this.id = id;
             this.board = board;
             this.server = server;
-            this.budget = new AtomicLong(budget);
+        }
+
+        synchronized void limitFromNow(long bytes) {
+            limit = bytes < 0 ? Long.MAX_VALUE : transferred + bytes;
+        }
+
+        /** How much of n bytes may go before the limit, counted as gone. */
+        private synchronized int take(int n) {
+            int allowed = (int) Math.max(0, Math.min(n, limit - transferred));
+            transferred += allowed;
+            return allowed;
         }
 
         void start() {
@@ -316,16 +331,15 @@ public final class FaultProxy implements AutoCloseable {
             while (off < chunk.length) {
                 long rate = bytesPerSecond;
                 int n = rate > 0 ? (int) Math.max(1, Math.min(chunk.length - off, rate / 20)) : chunk.length - off;
-                long left = budget.get();
-                int allowed = (int) Math.min(n, Math.max(0, left));
+                int allowed = take(n);
                 if (allowed > 0) {
+                    counter.addAndGet(allowed);
                     out.write(chunk, off, allowed);
                     out.flush();
-                    counter.addAndGet(allowed);
-                    budget.addAndGet(-allowed);
                 }
                 if (allowed < n) {
-                    reset("cut_after");
+                    log.add("#" + id + " cut after its byte budget: closed (up " + up.get() + " B, down " + down.get() + " B)");
+                    close();
                     return;
                 }
                 off += n;

@@ -123,7 +123,9 @@ public final class ScenarioRunner {
                     message = cause.getMessage();
                 } else {
                     status = Status.ERROR;
-                    message = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+                    // a backend's own message says what failed and where its log is; other causes need their type
+                    message = cause instanceof io.esp32hil.backend.BackendException ? cause.getMessage()
+                            : cause.getClass().getSimpleName() + ": " + cause.getMessage();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

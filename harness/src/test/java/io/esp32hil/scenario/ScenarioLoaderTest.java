@@ -131,6 +131,42 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void proxyFaultsAndBackendLogSteps() throws IOException {
+        Scenario s = loader.load(file("""
+                name: p
+                backend: python
+                steps:
+                  - proxy: latency
+                    delay: 200ms
+                  - proxy: cut_after
+                    bytes: 100
+                  - expect_backend_log: '#1 open'
+                  - server: close
+                    code: 1001
+                  - send: {text: hi}
+                  - repeat: 2
+                    steps:
+                      - send: {size: 10}
+                """));
+        assertThat(s.backend()).isEqualTo("python");
+        assertThat(s.usesProxy()).isTrue();
+        assertThat(s.serverFeatures()).containsExactly("close", "send", "send:size");
+        fails("name: x\nsteps:\n  - proxy: flood\n", 3, "unknown proxy fault 'flood'", "drop, refuse, blackhole, latency");
+        fails("name: x\nsteps:\n  - proxy: latency\n", 3, "'proxy: latency' needs 'delay'");
+        fails("name: x\nsteps:\n  - proxy: cut_after\n    bytes: lots\n", 3, "whole number 'bytes'");
+        fails("name: x\nsteps:\n  - proxy: refuse\n    on: maybe\n", 3, "'on' is true or false");
+        fails("name: x\nsteps:\n  - expect_backend_log: '(open'\n", 3, "bad regular expression");
+    }
+
+    @Test
+    void backendFilesBesideTheScenariosAreNoScenarios() throws IOException {
+        Files.writeString(tmp.resolve("one.yaml"), "name: one\nsteps:\n  - reset\n");
+        Files.createDirectories(tmp.resolve("backends"));
+        Files.writeString(tmp.resolve("backends/mine.yaml"), "name: mine\nimage: i\nport: 80\n");
+        assertThat(loader.loadAll(java.util.List.of(tmp))).extracting(Scenario::name).containsExactly("one");
+    }
+
+    @Test
     void heapMeasurementsMakeMetricsAndGrowth() throws IOException {
         Scenario s = loader.load(file("name: h\nsteps:\n  - heap: a\n  - heap: b\n    compare_to: a\n  - assert: b_growth\n    max: 1024\n"));
         assertThat(s.steps()).extracting(Step::action).containsExactly("heap", "heap", "assert");

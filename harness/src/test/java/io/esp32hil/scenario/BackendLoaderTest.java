@@ -1,0 +1,95 @@
+package io.esp32hil.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.esp32hil.backend.BackendSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BackendLoaderTest {
+    private static final Path SHIPPED = Path.of(System.getProperty("hil.home", ".."), "scenarios", "backends");
+
+    @TempDir
+    Path tmp;
+
+    private Path file(String yaml) throws IOException {
+        Path f = tmp.resolve("mine.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    private void fails(String yaml, int line, String... words) throws IOException {
+        Path f = file(yaml);
+        assertThatThrownBy(() -> new BackendLoader(tmp).load(f))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessageStartingWith(f + ":" + line + ": ")
+                .hasMessageContainingAll(words);
+    }
+
+    @Test
+    void aBackendFileIsReadWithItsCommands() throws IOException {
+        BackendSpec b = new BackendLoader(tmp).load(file("""
+                name: mine
+                description: our backend
+                image: registry.example/team/backend:1.4
+                port: 9001
+                path: socket
+                env: {LOG_LEVEL: debug, WORKERS: 2}
+                command: [--verbose]
+                startup_timeout: 45s
+                control:
+                  port: 7000
+                  commands: {close: "kick {code}", send: "say {text}"}
+                """));
+        assertThat(b.name()).isEqualTo("mine");
+        assertThat(b.builtIn()).isFalse();
+        assertThat(b.port()).isEqualTo(9001);
+        assertThat(b.path()).isEqualTo("/socket");
+        assertThat(b.env()).containsEntry("WORKERS", "2");
+        assertThat(b.command()).containsExactly("--verbose");
+        assertThat(b.startupTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(b.controlPort()).isEqualTo(7000);
+        assertThat(b.commands()).isEqualTo(Map.of("close", "kick {code}", "send", "say {text}"));
+    }
+
+    @Test
+    void theShippedBackendsLoadAndJavaIsTheBuiltInServer() {
+        BackendLoader loader = new BackendLoader(SHIPPED);
+        assertThat(loader.names()).containsExactly("java", "node", "python");
+        assertThat(loader.resolve("java", SHIPPED, 0)).isSameAs(BackendSpec.BUILT_IN);
+        for (String name : List.of("python", "node")) {
+            assertThat(loader.resolve(name, SHIPPED, 0).commands()).containsKeys("close", "drop", "send");
+        }
+    }
+
+    @Test
+    void everyMistakeNamesFileAndLine() throws IOException {
+        fails("name: x\nport: 80\n", 1, "missing 'image'");
+        fails("name: x\nimage: i\nport: 80\nflavour: mild\n", 4, "unknown key 'flavour'", "valid:");
+        fails("name: x\nimage: i\nport: eighty\n", 3, "'port'", "eighty");
+        fails("name: x\nimage: i\nport: 70000\n", 3, "1 to 65535");
+        fails("name: java\nimage: i\nport: 80\n", 1, "not 'java'");
+        fails("name: x\nimage: i\nport: 80\nstartup_timeout: soon\n", 4, "duration");
+        fails("name: x\nimage: i\nport: 80\ncommand: --verbose\n", 4, "list of arguments");
+        fails("name: x\nimage: i\nport: 80\ncontrol: {commands: {close: /c}}\n", 4, "'control' needs a 'port'");
+        fails("name: x\nimage: i\nport: 80\ncontrol: {port: 9}\n", 4, "needs 'commands'");
+        fails("name: x\nimage: i\nport: 80\ncontrol: {port: 9, commands: {explode: /boom}}\n", 4, "no server action 'explode'", "close, drop, ping, send");
+        fails("name: x\nimage: [i\n", 3, "malformed YAML");
+    }
+
+    @Test
+    void anUnknownBackendNameListsTheKnownOnes() {
+        Path scenario = tmp.resolve("s.yaml");
+        assertThatThrownBy(() -> new BackendLoader(SHIPPED).resolve("rust", scenario, 3))
+                .isInstanceOf(ScenarioException.class)
+                .hasMessageStartingWith(scenario + ":3: ")
+                .hasMessageContainingAll("unknown backend 'rust'", "java, node, python");
+    }
+}
