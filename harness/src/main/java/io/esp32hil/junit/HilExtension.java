@@ -1,5 +1,9 @@
 package io.esp32hil.junit;
 
+import io.esp32hil.backend.BackendSpec;
+import io.esp32hil.backend.ContainerBackend;
+import io.esp32hil.backend.FaultProxy;
+import io.esp32hil.backend.TimestampedLog;
 import io.esp32hil.cli.Suite;
 import io.esp32hil.deploy.Deployer;
 import io.esp32hil.deploy.FirmwareBundle;
@@ -9,6 +13,8 @@ import io.esp32hil.engine.Targets;
 import io.esp32hil.scenario.ScenarioLoader;
 import io.esp32hil.server.TestServer;
 import java.lang.reflect.AnnotatedElement;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,6 +41,15 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * firmware with a config.py pointing at the server, plus the suite's defaults and any
  * {@link FirmwareConfig}. Both are stopped after the test, however it ends. Logs go to
  * target/hil-junit/&lt;test&gt;/.
+ *
+ * <p>With {@link Backend} the server is a container instead, and a test that takes a {@link FaultProxy}
+ * gets the board's link through one (a container backend always sits behind it):
+ *
+ * <pre>{@code
+ * @Test
+ * @Backend("python")
+ * void survivesAReset(Device board, ContainerBackend backend, FaultProxy proxy) { ... }
+ * }</pre>
  */
 public final class HilExtension implements ParameterResolver {
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(HilExtension.class);
@@ -42,12 +57,69 @@ public final class HilExtension implements ParameterResolver {
     @Override
     public boolean supportsParameter(ParameterContext p, ExtensionContext c) {
         Class<?> type = p.getParameter().getType();
-        return type == Device.class || type == TestServer.class;
+        return type == Device.class || type == TestServer.class || type == ContainerBackend.class || type == FaultProxy.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext p, ExtensionContext c) {
-        return p.getParameter().getType() == TestServer.class ? server(c) : device(c);
+        Class<?> type = p.getParameter().getType();
+        if (type == Device.class) {
+            return device(c);
+        }
+        if (type == FaultProxy.class) {
+            return proxy(c);
+        }
+        if (backendName(c) != null) {
+            if (type == TestServer.class) {
+                throw new ParameterResolutionException("this test runs against backend '" + backendName(c) + "': ask for a ContainerBackend, not a TestServer");
+            }
+            return container(c);
+        }
+        if (type == ContainerBackend.class) {
+            throw new ParameterResolutionException("a ContainerBackend parameter needs @Backend on the test or its class");
+        }
+        return server(c);
+    }
+
+    private static String backendName(ExtensionContext c) {
+        Backend b = c.getRequiredTestMethod().getAnnotation(Backend.class);
+        b = b != null ? b : c.getRequiredTestClass().getAnnotation(Backend.class);
+        return b == null ? null : b.value();
+    }
+
+    private static ContainerBackend container(ExtensionContext c) {
+        return (ContainerBackend) c.getStore(NS).getOrComputeIfAbsent("container", k -> {
+            Suite suite = Suite.locate();
+            BackendSpec spec = suite.backends().resolve(backendName(c), suite.scenariosDir(), 0);
+            ContainerBackend.check(spec);
+            return new Closing(ContainerBackend.start(spec, logDir(c), System.nanoTime()));
+        }, Closing.class).resource();
+    }
+
+    /** The proxy in front of the test's server, when the test has a container backend or asks for a proxy. */
+    private static FaultProxy proxy(ExtensionContext c) {
+        return (FaultProxy) c.getStore(NS).getOrComputeIfAbsent("proxy", k -> {
+            InetSocketAddress upstream = backendName(c) != null ? container(c).address() : new InetSocketAddress("127.0.0.1", server(c).port());
+            String bind = System.getProperty("hil.target", "sim").equals("sim") ? "127.0.0.1" : "0.0.0.0";
+            return new Closing(FaultProxy.start(bind, upstream, new TimestampedLog(logDir(c).resolve("proxy.log"), System.nanoTime())));
+        }, Closing.class).resource();
+    }
+
+    private static boolean behindProxy(ExtensionContext c) {
+        return backendName(c) != null || Arrays.asList(c.getRequiredTestMethod().getParameterTypes()).contains(FaultProxy.class);
+    }
+
+    /** The URL the board is given: the server's own, or the proxy's port in front of it. */
+    private static String boardUrl(ExtensionContext c, String boardHost) {
+        if (!behindProxy(c)) {
+            return server(c).url(boardHost);
+        }
+        if (backendName(c) != null) {
+            return "ws://" + boardHost + ":" + proxy(c).port() + container(c).spec().path();
+        }
+        TestServer server = server(c);
+        String direct = server.url(boardHost);
+        return direct.replace(":" + server.port() + "/", ":" + proxy(c).port() + "/");
     }
 
     private static Path logDir(ExtensionContext c) {
@@ -64,7 +136,6 @@ public final class HilExtension implements ParameterResolver {
 
     private static Device device(ExtensionContext c) {
         return (Device) c.getStore(NS).getOrComputeIfAbsent("device", k -> {
-            TestServer server = server(c);
             Suite suite = Suite.locate();
             Target target = Targets.fromSystemProperties(suite.home());
             Device device = target.open(c.getRequiredTestMethod().getName(), logDir(c));
@@ -72,7 +143,12 @@ public final class HilExtension implements ParameterResolver {
             Map<String, Object> config = new LinkedHashMap<>(ScenarioLoader.loadDefaults(suite.scenariosDir().resolve("defaults.yaml")));
             config.put("WIFI_SSID", device.network().ssid());
             config.put("WIFI_PASSWORD", device.network().password());
-            config.put("WS_URL", server.url(device.network().serverHost()));
+            try {
+                config.put("WS_URL", boardUrl(c, device.network().serverHost()));
+            } catch (RuntimeException e) {
+                device.close();
+                throw e;
+            }
             settings(c.getRequiredTestClass(), config);
             settings(c.getRequiredTestMethod(), config);
             try {
