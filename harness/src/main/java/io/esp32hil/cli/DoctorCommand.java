@@ -31,6 +31,9 @@ final class DoctorCommand implements Callable<Integer> {
             String usb = p.getVendorID() < 0 ? "not USB" : String.format("USB %04x:%04x", p.getVendorID(), p.getProductID());
             System.out.printf("    %s  %s  (%s)%n", p.getSystemPortPath(), p.getPortDescription(), usb);
         }
+        boolean docker = io.esp32hil.backend.ContainerBackend.dockerAvailable();
+        System.out.printf("  %s Docker%s%n", docker ? "ok     " : "absent ", docker ? ""
+                : " (only for backends in containers and the interop matrix: sudo ci/docker-setup.sh)");
         boolean wokwi = onPath("wokwi-cli");
         System.out.printf("  %s wokwi-cli%s%n", wokwi ? "ok     " : "absent ", wokwi ? "" : " (only for --target wokwi: https://docs.wokwi.com/wokwi-ci/cli-installation)");
         System.out.println(problems == 0 ? "hil: ready for the simulator target" : "hil: " + problems + " problem(s) above");

@@ -25,9 +25,10 @@ final class ListCommand implements Callable<Integer> {
         List<Scenario> scenarios = suite.scenarios(paths, tags);
         for (Scenario s : scenarios) {
             String needs = s.needs().stream().map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(","));
-            System.out.printf("%-44s %-28s %s%n", s.name(), String.join(",", s.tags()), needs.isEmpty() ? "" : "needs " + needs);
+            String backend = s.backend() == null ? "" : " backend " + s.backend();
+            System.out.printf("%-44s %-28s %s%s%n", s.name(), String.join(",", s.tags()), needs.isEmpty() ? "" : "needs " + needs, backend);
         }
-        System.out.println(scenarios.size() + " scenario(s)");
+        System.out.println(scenarios.size() + " scenario(s); backends: " + String.join(", ", suite.backends().names()));
         return Hil.PASSED;
     }
 }

@@ -28,12 +28,23 @@ public record Scenario(
 
     /**
      * What the scenario asks of its server beyond serving WebSocket: {@code expect_server} (the
-     * built-in server's event log), {@code send}, {@code send:size} and the like, and each server action
-     * by name. The built-in server does them all; a container backend those its control commands map.
+     * built-in server's event log), {@code send}, {@code send:size} and the like, each server action by
+     * name, and the server settings {@code tls}, {@code subprotocols} and {@code echo: false}. The
+     * built-in server does them all; a container backend only the actions its control commands map.
      */
     public java.util.Set<String> serverFeatures() {
         java.util.Set<String> features = new java.util.TreeSet<>();
         collect(steps, features);
+        // the built-in server's own set-up: a container serves as its image was built
+        if (server.tls()) {
+            features.add("tls");
+        }
+        if (!server.subprotocols().isEmpty()) {
+            features.add("subprotocols");
+        }
+        if (!server.echo()) {
+            features.add("echo: false");
+        }
         return features;
     }
 

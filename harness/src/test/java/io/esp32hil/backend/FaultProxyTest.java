@@ -155,7 +155,8 @@ class FaultProxyTest {
 
     @Test
     void anUnreachableServerResetsTheClientAndSaysWhy() throws IOException {
-        echo.close();
+        // port 1 (tcpmux) listens nowhere; a port just closed here could be taken by another process meanwhile
+        proxy.upstream(new InetSocketAddress("127.0.0.1", 1));
         try (Socket s = client()) {
             assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketException.class);
         }

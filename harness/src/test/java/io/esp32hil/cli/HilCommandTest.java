@@ -51,6 +51,26 @@ class HilCommandTest {
     }
 
     @Test
+    void anUnknownBackendIsAUsageErrorThatListsTheKnownOnes() {
+        Path scenario = Path.of(HOME, "scenarios", "interop", "interop-connect-echo.yaml");
+        Outcome unknown = hil("run", scenario.toString(), "--backend", "rust", "--reports", tmp.resolve("reports").toString());
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown backend 'rust'").contains("java, node, python").doesNotContain("at io.esp32hil");
+    }
+
+    @Test
+    void aBackendImageThatDoesNotExistIsAUsageErrorBeforeAnyBoardStarts() throws IOException {
+        io.esp32hil.backend.Docker.assumeImages();
+        Path scenario = Path.of(HOME, "scenarios", "interop", "interop-connect-echo.yaml");
+        Path file = tmp.resolve("gone.yaml");
+        Files.writeString(file, "name: gone\nimage: esp32hil/no-such-image:0\nport: 8080\n");
+        Outcome missing = hil("run", scenario.toString(), "--backend", file.toString(), "--reports", tmp.resolve("reports").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("image 'esp32hil/no-such-image:0' is not on this machine").doesNotContain("at io.esp32hil");
+        assertThat(tmp.resolve("reports")).doesNotExist();
+    }
+
+    @Test
     void aBadScenarioIsAUsageErrorWithFileAndLineAndNoStackTrace() throws IOException {
         Path bad = tmp.resolve("bad.yaml");
         Files.writeString(bad, "name: bad\nsteps:\n  - expect: conected\n");
