@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,8 +22,8 @@ class ContainerBackendTest {
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void docker() {
+    @BeforeEach
+    void docker() {
         Docker.assumeImages();
     }
 

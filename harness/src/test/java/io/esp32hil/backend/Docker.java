@@ -10,17 +10,24 @@ public final class Docker {
 
     private Docker() {}
 
-    public static void assumeImages() {
-        Assumptions.assumeTrue(ContainerBackend.dockerAvailable(), "Docker is not available here (ci/docker-setup.sh installs and starts it)");
+    /** Why the container tests cannot run here, or null when they can. */
+    public static String missing() {
+        if (!ContainerBackend.dockerAvailable()) {
+            return "Docker is not available here (ci/docker-setup.sh installs and starts it)";
+        }
         for (String image : List.of(PYTHON_IMAGE, NODE_IMAGE)) {
-            boolean present;
             try {
                 org.testcontainers.DockerClientFactory.instance().client().inspectImageCmd(image).exec();
-                present = true;
             } catch (RuntimeException e) {
-                present = false;
+                return "image " + image + " is not built (ci/docker-setup.sh builds the project's images)";
             }
-            Assumptions.assumeTrue(present, "image " + image + " is not built (ci/docker-setup.sh builds the project's images)");
         }
+        return null;
+    }
+
+    /** Skips the calling test, with the reason, when containers cannot run here. Call it per test, so each skip is reported. */
+    public static void assumeImages() {
+        String why = missing();
+        Assumptions.assumeTrue(why == null, why);
     }
 }

@@ -9,7 +9,7 @@ import io.esp32hil.backend.FaultProxy;
 import io.esp32hil.console.SerialConsole;
 import io.esp32hil.device.Device;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,8 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ExampleBackendTest {
     private static final Duration T = Duration.ofSeconds(20);
 
-    @BeforeAll
-    static void docker() {
+    @BeforeEach
+    void docker() {
         Docker.assumeImages();
     }
 
