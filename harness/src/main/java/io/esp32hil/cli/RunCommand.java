@@ -42,7 +42,8 @@ final class RunCommand implements Callable<Integer> {
     int repeat;
 
     @Option(names = "--backend", paramLabel = "NAME", description = "the server the board talks to: java (the built-in one, default), "
-            + "a backend in scenarios/backends (python, node, or your own), or a backend file; repeat it to run each scenario against each (a matrix)")
+            + "a backend in scenarios/backends (python, node, or your own), a backend file, or image=NAME,port=N[,path=/ws]; "
+            + "repeat it to run each scenario against each (a matrix)")
     List<String> backends = new ArrayList<>();
 
     @Option(names = "--tag", description = "only scenarios with this tag (repeatable)")

@@ -45,10 +45,16 @@ public final class BackendLoader {
         return names;
     }
 
-    /** A backend by name (a file in the backends folder), or a backend file by path. */
+    /**
+     * A backend by name (a file in the backends folder), a backend file by path, or one written out
+     * as {@code image=NAME,port=N[,path=/ws][,name=x]} for a container with no control commands.
+     */
     public BackendSpec resolve(String nameOrFile, Path whoAsked, int line) {
         if (nameOrFile.equals(BackendSpec.BUILT_IN_NAME)) {
             return BackendSpec.BUILT_IN;
+        }
+        if (nameOrFile.contains("=")) {
+            return inline(nameOrFile, whoAsked, line);
         }
         Path file = nameOrFile.endsWith(".yaml") || nameOrFile.endsWith(".yml") ? Path.of(nameOrFile) : dir.resolve(nameOrFile + ".yaml");
         if (!Files.isRegularFile(file)) {
@@ -131,6 +137,34 @@ public final class BackendLoader {
         String description = top.containsKey("description") ? Yaml.scalar(file, top.get("description")).strip() : "";
         return new BackendSpec(name, description, file, Yaml.scalar(file, top.get("image")), port, path.startsWith("/") ? path : "/" + path,
                 Map.copyOf(env), List.copyOf(command), startup, controlPort, Map.copyOf(commands));
+    }
+
+    private static BackendSpec inline(String text, Path whoAsked, int line) {
+        Map<String, String> parts = new LinkedHashMap<>();
+        for (String part : text.split(",")) {
+            int eq = part.indexOf('=');
+            String key = eq < 0 ? part : part.substring(0, eq).strip();
+            if (eq < 0 || !Set.of("image", "port", "path", "name").contains(key)) {
+                throw new ScenarioException(whoAsked, line, "a backend written out is image=NAME,port=N[,path=/ws][,name=x], not '" + part + "' in '" + text + "'");
+            }
+            parts.put(key, part.substring(eq + 1).strip());
+        }
+        if (!parts.containsKey("image") || !parts.containsKey("port")) {
+            throw new ScenarioException(whoAsked, line, "a backend written out needs image= and port=, like image=acme/gateway:2,port=8080,path=/ws");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(parts.get("port"));
+        } catch (NumberFormatException e) {
+            port = 0;
+        }
+        if (port < 1 || port > 65535) {
+            throw new ScenarioException(whoAsked, line, "port= is the container's WebSocket port, a number from 1 to 65535, not '" + parts.get("port") + "'");
+        }
+        String path = parts.getOrDefault("path", "/");
+        String image = parts.get("image");
+        String name = parts.getOrDefault("name", image.replaceAll(".*/", "").replaceAll("[^A-Za-z0-9._-]", "-"));
+        return new BackendSpec(name, "", null, image, port, path.startsWith("/") ? path : "/" + path, Map.of(), List.of(), DEFAULT_STARTUP, 0, Map.of());
     }
 
     private static int port(Path file, Node node) {

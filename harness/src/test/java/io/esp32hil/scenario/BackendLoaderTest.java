@@ -85,6 +85,19 @@ class BackendLoaderTest {
     }
 
     @Test
+    void aBackendCanBeWrittenOutOnTheCommandLine() {
+        BackendSpec b = new BackendLoader(SHIPPED).resolve("image=acme/gateway:2,port=8080,path=ws", tmp, 0);
+        assertThat(b.image()).isEqualTo("acme/gateway:2");
+        assertThat(b.port()).isEqualTo(8080);
+        assertThat(b.path()).isEqualTo("/ws");
+        assertThat(b.name()).isEqualTo("gateway-2");
+        assertThat(b.commands()).isEmpty();
+        assertThatThrownBy(() -> new BackendLoader(SHIPPED).resolve("image=acme/gateway:2", tmp, 0)).hasMessageContaining("needs image= and port=");
+        assertThatThrownBy(() -> new BackendLoader(SHIPPED).resolve("image=a,port=http", tmp, 0)).hasMessageContaining("not 'http'");
+        assertThatThrownBy(() -> new BackendLoader(SHIPPED).resolve("image=a,port=80,colour=red", tmp, 0)).hasMessageContaining("not 'colour=red'");
+    }
+
+    @Test
     void anUnknownBackendNameListsTheKnownOnes() {
         Path scenario = tmp.resolve("s.yaml");
         assertThatThrownBy(() -> new BackendLoader(SHIPPED).resolve("rust", scenario, 3))
