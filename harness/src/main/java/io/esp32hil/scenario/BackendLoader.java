@@ -11,9 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
 
 /**
  * Reads backend files ({@code scenarios/backends/NAME.yaml}): which container image serves WebSocket
@@ -66,17 +64,7 @@ public final class BackendLoader {
 
     public BackendSpec load(Path file) {
         Node root = Yaml.read(file, "the backend file");
-        if (!(root instanceof MappingNode map)) {
-            throw new ScenarioException(file, Yaml.line(root), "a backend is a mapping with at least name, image and port");
-        }
-        Map<String, Node> top = new LinkedHashMap<>();
-        for (NodeTuple t : map.getValue()) {
-            String key = Yaml.scalar(file, t.getKeyNode());
-            if (!TOP.contains(key)) {
-                throw new ScenarioException(file, Yaml.line(t.getKeyNode()), "unknown key '" + key + "' (valid: " + String.join(", ", TOP) + ")");
-            }
-            top.put(key, t.getValueNode());
-        }
+        Map<String, Node> top = Yaml.keys(file, root, TOP, "a backend is a mapping with at least name, image and port");
         for (String k : List.of("name", "image", "port")) {
             if (!top.containsKey(k)) {
                 throw new ScenarioException(file, Yaml.line(root), "missing '" + k + "'");

@@ -128,17 +128,7 @@ public final class ScenarioLoader {
 
     public Scenario load(Path file) {
         Node root = Yaml.read(file, "the file");
-        if (!(root instanceof MappingNode map)) {
-            throw new ScenarioException(file, Yaml.line(root), "a scenario is a mapping with at least name and steps");
-        }
-        Map<String, Node> top = new LinkedHashMap<>();
-        for (NodeTuple t : map.getValue()) {
-            String key = Yaml.scalar(file, t.getKeyNode());
-            if (!TOP.contains(key)) {
-                throw new ScenarioException(file, Yaml.line(t.getKeyNode()), "unknown key '" + key + "' (valid: " + String.join(", ", TOP) + ")");
-            }
-            top.put(key, t.getValueNode());
-        }
+        Map<String, Node> top = Yaml.keys(file, root, TOP, "a scenario is a mapping with at least name and steps");
         String name = required(file, top, "name", root);
         Set<Capability> needs = EnumSet.noneOf(Capability.class);
         if (top.containsKey("needs")) {

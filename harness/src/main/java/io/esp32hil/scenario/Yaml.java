@@ -35,6 +35,25 @@ final class Yaml {
         }
     }
 
+    /**
+     * The top-level keys of a file that must be a mapping, each with its value node; a key outside
+     * valid is an error naming it and the valid ones. notAMapping says what the file should be.
+     */
+    static java.util.Map<String, Node> keys(Path file, Node root, java.util.Set<String> valid, String notAMapping) {
+        if (!(root instanceof org.yaml.snakeyaml.nodes.MappingNode map)) {
+            throw new ScenarioException(file, line(root), notAMapping);
+        }
+        java.util.Map<String, Node> top = new java.util.LinkedHashMap<>();
+        for (org.yaml.snakeyaml.nodes.NodeTuple t : map.getValue()) {
+            String key = scalar(file, t.getKeyNode());
+            if (!valid.contains(key)) {
+                throw new ScenarioException(file, line(t.getKeyNode()), "unknown key '" + key + "' (valid: " + String.join(", ", new java.util.TreeSet<>(valid)) + ")");
+            }
+            top.put(key, t.getValueNode());
+        }
+        return top;
+    }
+
     static int line(Node node) {
         return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
     }
