@@ -243,8 +243,10 @@ public final class ScenarioRunner {
                 scheme = server.certificate() != null ? "wss://" : scheme;
                 path = setup.path().startsWith("/") ? setup.path() : "/" + setup.path();
             } else {
+                long t0 = System.nanoTime();
                 ContainerBackend c = ContainerBackend.start(backend, logDir, origin);
                 container = c;
+                metrics.put("backend_start_ms", (double) Math.round((System.nanoTime() - t0) / 1e6)); // to a listening port
                 c.log().onLine((nanos, text) -> {
                     timeline.add(nanos, "backend", text, null);
                     backendLines.add(nanos, text);
