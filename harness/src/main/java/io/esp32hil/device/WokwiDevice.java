@@ -137,6 +137,14 @@ public final class WokwiDevice implements Device {
     }
 
     private void checkAlive() {
+        if (process.isAlive() && console.awaitEnd(Duration.ZERO)) {
+            // its output has ended, so the process is on its way out: let it finish, to report its exit code
+            try {
+                process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (!process.isAlive()) {
             int code = process.exitValue();
             throw new DeviceException(code == TIMEOUT_EXIT_CODE ? "the Wokwi simulation reached its time limit (wokwi-cli exit code 42)"
