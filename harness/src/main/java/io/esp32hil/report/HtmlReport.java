@@ -87,7 +87,7 @@ final class HtmlReport {
             }
             h.append("</tr>\n");
         });
-        h.append("</table>\n");
+        h.append("</table>\n<h2>Scenarios</h2>\n");
     }
 
     private static void scenario(StringBuilder h, ScenarioResult r, Path reportDir) {
