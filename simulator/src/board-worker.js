@@ -25,7 +25,9 @@ class Bridge {
   call(op, args) {
     Atomics.store(this.ctl, 0, 0);
     parentPort.postMessage({ t: 'call', op, args });
-    Atomics.wait(this.ctl, 0, 0);
+    // Under load Atomics.wait has returned before the answer was written, and the board read the
+    // previous answer again (a serial input chunk twice, corrupting raw-paste code): trust only the flag.
+    while (Atomics.load(this.ctl, 0) === 0) Atomics.wait(this.ctl, 0, 0);
     const len = this.ctl[1];
     const binLen = this.ctl[2];
     const json = Buffer.from(this.data.subarray(0, len)).toString('utf8');
