@@ -14,8 +14,8 @@ import io.esp32hil.scenario.ScenarioLoader;
 import io.esp32hil.server.TestServer;
 import java.lang.reflect.AnnotatedElement;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -36,10 +36,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  *
- * The server starts first; the board (the simulator, or the target named by -Dhil.target; see
- * {@link Targets}) gets the
- * firmware with a config.py pointing at the server, plus the suite's defaults and any
- * {@link FirmwareConfig}. Both are stopped after the test, however it ends. Logs go to
+ * The board (the simulator, or the target named by -Dhil.target; see {@link Targets}) gets the
+ * firmware with a config.py pointing at the server, which listens before the firmware is deployed,
+ * plus the suite's defaults and any {@link FirmwareConfig}. Both are stopped after the test, however
+ * it ends. Logs go to
  * target/hil-junit/&lt;test&gt;/.
  *
  * <p>With {@link Backend} the server is a container instead, and a test that takes a {@link FaultProxy}
