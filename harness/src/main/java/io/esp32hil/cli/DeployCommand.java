@@ -10,7 +10,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "deploy", description = "Put the firmware on a board (only files that changed), with a config.py for a server URL, then restart it.")
+@Command(name = "deploy", mixinStandardHelpOptions = true, description = "Put the firmware on a board (only files that changed), with a config.py for a server URL, then restart it.")
 final class DeployCommand implements Callable<Integer> {
     @CommandLine.Mixin
     BenchOptions bench = new BenchOptions();

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "doctor", description = "Check what this machine has for each target, and say how to get what is missing.")
+@Command(name = "doctor", mixinStandardHelpOptions = true, description = "Check what this machine has for each target, and say how to get what is missing.")
 final class DoctorCommand implements Callable<Integer> {
     private int problems;
 

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "list", description = "List the scenarios (checking every file) with their tags and needs.")
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List the scenarios (checking every file) with their tags and needs.")
 final class ListCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SCENARIO", description = "scenario files or folders")
     List<Path> paths = new ArrayList<>();

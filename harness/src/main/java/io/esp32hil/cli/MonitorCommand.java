@@ -11,7 +11,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "monitor", description = {"Show a board's serial output with timestamps; lines you type are sent to it.",
+@Command(name = "monitor", mixinStandardHelpOptions = true, description = {"Show a board's serial output with timestamps; lines you type are sent to it.",
         "Type /reset to reset the board, /quit (or end the input) to leave."})
 final class MonitorCommand implements Callable<Integer> {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");

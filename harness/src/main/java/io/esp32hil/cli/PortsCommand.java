@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "ports", description = "List serial ports, marking those that look like an ESP32.")
+@Command(name = "ports", mixinStandardHelpOptions = true, description = "List serial ports, marking those that look like an ESP32.")
 final class PortsCommand implements Callable<Integer> {
     @Override
     public Integer call() {

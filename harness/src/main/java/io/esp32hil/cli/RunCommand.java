@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "run", description = "Run scenarios (all of scenarios/ by default) and write a report.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run scenarios (all of scenarios/ by default) and write a report.")
 final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SCENARIO", description = "scenario files or folders")
     List<Path> paths = new ArrayList<>();

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "serve", description = {"Run the test server alone, for developing against a board by hand.",
+@Command(name = "serve", mixinStandardHelpOptions = true, description = {"Run the test server alone, for developing against a board by hand.",
         "Type a line to send it; commands: /close CODE [REASON], /drop, /stop, /restart, /ping, /reject STATUS, /blackhole on|off, /quit."})
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "0.0.0.0", description = "interface to listen on (default: all)")

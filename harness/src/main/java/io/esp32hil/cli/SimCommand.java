@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "sim", description = "A simulated ESP32 with its REPL in this terminal (Ctrl-C goes to the board; Ctrl-] ends it).")
+@Command(name = "sim", mixinStandardHelpOptions = true, description = "A simulated ESP32 with its REPL in this terminal (Ctrl-C goes to the board; Ctrl-] ends it).")
 final class SimCommand implements Callable<Integer> {
     @Option(names = "--flash", description = "the board's flash folder (default: a fresh temporary one)")
     Path flash;

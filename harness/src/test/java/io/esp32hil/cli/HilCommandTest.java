@@ -51,6 +51,16 @@ class HilCommandTest {
     }
 
     @Test
+    void everyCommandExplainsItself() {
+        for (String command : List.of("run", "list", "serve", "sim", "doctor", "ports", "deploy", "monitor")) {
+            Outcome help = hil(command, "--help");
+            assertThat(help.code()).as(command).isZero();
+            assertThat(help.out()).as(command).contains("Usage: hil " + command);
+        }
+        assertThat(hil("run", "--help").out()).contains("--backend");
+    }
+
+    @Test
     void anUnknownBackendIsAUsageErrorThatListsTheKnownOnes() {
         Path scenario = Path.of(HOME, "scenarios", "interop", "interop-connect-echo.yaml");
         Outcome unknown = hil("run", scenario.toString(), "--backend", "rust", "--reports", tmp.resolve("reports").toString());
