@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -189,9 +188,5 @@ public final class ContainerBackend implements AutoCloseable {
         }
         int nl = s.indexOf('\n');
         return (nl < 0 ? s : s.substring(0, nl)).strip();
-    }
-
-    static List<String> placeholders(String template) {
-        return PLACEHOLDER.matcher(template).results().map(r -> r.group(1)).toList();
     }
 }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The project as the harness sees it: the firmware, its profile, the scenarios, their defaults and the backends. */
 public final class Suite {
@@ -96,7 +97,7 @@ public final class Suite {
             }
             chosen.add(spec);
         }
-        Map<String, String> unavailable = new HashMap<>();
+        Map<String, Optional<String>> cannotStart = new HashMap<>(); // checked once per backend
         List<Job> jobs = new ArrayList<>();
         for (Scenario s : scenarios) {
             if (s.backend() == null) {
@@ -104,17 +105,19 @@ public final class Suite {
                 continue;
             }
             BackendSpec own = loader.resolve(s.backend(), s.file(), 0);
-            String why = own.builtIn() ? null : unavailable.computeIfAbsent(own.name(), n -> {
-                try {
-                    ContainerBackend.check(own);
-                    return "";
-                } catch (BackendException e) {
-                    return e.getMessage();
-                }
-            });
-            jobs.add(new Job(s, own, why == null || why.isEmpty() ? null : why));
+            String skip = own.builtIn() ? null : cannotStart.computeIfAbsent(own.name(), n -> whyNot(own)).orElse(null);
+            jobs.add(new Job(s, own, skip));
         }
         return jobs;
+    }
+
+    private static Optional<String> whyNot(BackendSpec container) {
+        try {
+            ContainerBackend.check(container);
+            return Optional.empty();
+        } catch (BackendException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     public ScenarioRunner runner() {

@@ -226,8 +226,6 @@ public final class ScenarioRunner {
         private String startServer(String bind, String boardHost) {
             long origin = timeline.origin();
             InetSocketAddress upstream;
-            String scheme = "ws://";
-            String path;
             if (backend.builtIn()) {
                 Scenario.ServerSetup setup = scenario.server();
                 server = TestServer.builder().host(bind).advertisedHost(boardHost).logDir(logDir).origin(origin)
@@ -240,8 +238,6 @@ public final class ScenarioRunner {
                     return server.url(boardHost);
                 }
                 upstream = new InetSocketAddress("127.0.0.1", server.port());
-                scheme = server.certificate() != null ? "wss://" : scheme;
-                path = setup.path().startsWith("/") ? setup.path() : "/" + setup.path();
             } else {
                 long t0 = System.nanoTime();
                 ContainerBackend c = ContainerBackend.start(backend, logDir, origin);
@@ -252,12 +248,11 @@ public final class ScenarioRunner {
                     backendLines.add(nanos, text);
                 });
                 upstream = c.address();
-                path = backend.path();
             }
             TimestampedLog proxyLog = new TimestampedLog(logDir.resolve("proxy.log"), origin);
             proxyLog.onLine((nanos, text) -> timeline.add(nanos, "proxy", text, null));
             proxy = FaultProxy.start(bind, upstream, proxyLog);
-            return scheme + (boardHost.contains(":") ? "[" + boardHost + "]" : boardHost) + ":" + proxy.port() + path;
+            return server != null ? server.url(boardHost, proxy.port()) : TestServer.url(false, boardHost, proxy.port(), backend.path());
         }
 
         /** The last events or log lines of whatever served the board, for the report. */
@@ -693,10 +688,8 @@ public final class ScenarioRunner {
             }
             if (server != null) {
                 sb.append("last server events:\n").append(String.join("\n", server.log().tail(TAIL))).append('\n');
-                sb.append("logs: ").append(device == null ? logDir : device.console().logPath()).append(", ").append(server.log().path());
             }
-            ContainerBackend c = container;
-            if (c != null) {
+            if (container != null) {
                 sb.append("last backend log lines (").append(backend.name()).append("):\n").append(String.join("\n", serverTail())).append('\n');
             }
             FaultProxy p = proxy;
@@ -704,7 +697,9 @@ public final class ScenarioRunner {
                 sb.append("last proxy events:\n");
                 p.log().tail(8).forEach(l -> sb.append("  | ").append(l).append('\n'));
             }
-            if (c != null || p != null) {
+            if (server != null && p == null) {
+                sb.append("logs: ").append(device == null ? logDir : device.console().logPath()).append(", ").append(server.log().path());
+            } else if (server != null || container != null) {
                 sb.append("logs: ").append(logDir);
             }
             return sb.toString();

@@ -115,11 +115,9 @@ public final class HilExtension implements ParameterResolver {
             return server(c).url(boardHost);
         }
         if (backendName(c) != null) {
-            return "ws://" + boardHost + ":" + proxy(c).port() + container(c).spec().path();
+            return TestServer.url(false, boardHost, proxy(c).port(), container(c).spec().path());
         }
-        TestServer server = server(c);
-        String direct = server.url(boardHost);
-        return direct.replace(":" + server.port() + "/", ":" + proxy(c).port() + "/");
+        return server(c).url(boardHost, proxy(c).port());
     }
 
     private static Path logDir(ExtensionContext c) {

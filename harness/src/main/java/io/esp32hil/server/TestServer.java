@@ -91,8 +91,18 @@ public final class TestServer implements AutoCloseable {
     }
 
     public String url(String advertisedHost) {
-        String h = advertisedHost.contains(":") ? "[" + advertisedHost + "]" : advertisedHost;
-        return (certificate != null ? "wss://" : "ws://") + h + ":" + port() + path;
+        return url(advertisedHost, port());
+    }
+
+    /** The URL through another port on the same host: a fault proxy's in front of this server. */
+    public String url(String advertisedHost, int viaPort) {
+        return url(certificate != null, advertisedHost, viaPort, path);
+    }
+
+    /** A WebSocket URL, an IPv6 host in brackets. */
+    public static String url(boolean tls, String host, int port, String path) {
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return (tls ? "wss://" : "ws://") + h + ":" + port + path;
     }
 
     /** The run's certificate, when the server speaks wss://. */
