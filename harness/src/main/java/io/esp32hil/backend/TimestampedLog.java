@@ -1,5 +1,6 @@
 package io.esp32hil.backend;
 
+import io.esp32hil.secrets.Secrets;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +30,7 @@ public final class TimestampedLog implements AutoCloseable {
     private final BufferedWriter file;
     private final Deque<String> last = new ArrayDeque<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private volatile Secrets secrets = new Secrets();
 
     public TimestampedLog(Path path, long originNanos) {
         this.path = path;
@@ -49,8 +51,14 @@ public final class TimestampedLog implements AutoCloseable {
         listeners.add(listener);
     }
 
-    public void add(String text) {
+    /** From now on, the run's credentials are redacted in every line (URL query strings always are). */
+    public void redactWith(Secrets secrets) {
+        this.secrets = secrets;
+    }
+
+    public void add(String raw) {
         long nanos = System.nanoTime();
+        String text = secrets.redact(raw);
         synchronized (this) {
             try {
                 file.write(String.format(Locale.ROOT, "[%10.3f] %s%n", (nanos - originNanos) / 1e9, text));

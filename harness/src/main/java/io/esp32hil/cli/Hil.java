@@ -1,6 +1,7 @@
 package io.esp32hil.cli;
 
 import io.esp32hil.backend.BackendException;
+import io.esp32hil.engine.RunFolder;
 import io.esp32hil.scenario.ScenarioException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,7 +34,7 @@ public final class Hil implements Runnable {
         CommandLine cli = new CommandLine(new Hil());
         cli.setExitCodeExceptionMapper(e -> e instanceof ScenarioException || e instanceof CommandLine.ParameterException ? USAGE : INFRASTRUCTURE);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ScenarioException || e instanceof BackendException b && b.configuration()) {
+            if (e instanceof ScenarioException || e instanceof RunFolder.Unwritable || e instanceof BackendException b && b.configuration()) {
                 cmd.getErr().println("hil: " + e.getMessage());
                 return USAGE;
             }

@@ -1,6 +1,7 @@
 package io.esp32hil.cli;
 
 import io.esp32hil.engine.Job;
+import io.esp32hil.engine.RunFolder;
 import io.esp32hil.engine.ScenarioResult;
 import io.esp32hil.engine.SimTarget;
 import io.esp32hil.engine.Status;
@@ -13,7 +14,6 @@ import io.esp32hil.scenario.ScenarioException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -68,8 +68,9 @@ final class RunCommand implements Callable<Integer> {
         if (parallel == 0) {
             parallel = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         }
-        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        ReportWriter writer = new ReportWriter(reports != null ? reports : suite.reportsDir(), runId);
+        Path root = reports != null ? reports.toAbsolutePath() : suite.reportsDir();
+        String runId = RunFolder.create(root, LocalDateTime.now());
+        ReportWriter writer = new ReportWriter(root, runId);
         RunInfo info = new RunInfo(runId, t.name(), Instant.now(), commandLine(), false);
         List<ScenarioResult> results = Collections.synchronizedList(new ArrayList<>());
         Thread onInterrupt = new Thread(() -> {

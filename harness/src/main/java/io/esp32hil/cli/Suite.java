@@ -65,11 +65,8 @@ public final class Suite {
     /** The scenarios in the given files or folders (all of scenarios/ when none), with any of the tags (all when none). */
     public List<Scenario> scenarios(List<Path> paths, List<String> tags) {
         List<Path> where = paths.isEmpty() ? List.of(scenariosDir()) : paths;
-        List<Scenario> all = new ScenarioLoader(profile).loadAll(where);
+        List<Scenario> all = new ScenarioLoader(profile, home.resolve("firmware")).loadAll(where);
         for (Scenario s : all) {
-            if (s.app() != null && !Files.isRegularFile(home.resolve("firmware").resolve(s.app()))) {
-                throw new ScenarioException(s.file(), 0, "app '" + s.app() + "' is not a file in " + home.resolve("firmware"));
-            }
             if (s.backend() != null) {
                 backends().resolve(s.backend(), s.file(), 0);
             }

@@ -1,5 +1,6 @@
 package io.esp32hil.console;
 
+import io.esp32hil.secrets.Secrets;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +47,11 @@ public final class SerialConsole implements AutoCloseable {
     // two reads is not mangled.
     private final java.io.ByteArrayOutputStream partialLine = new java.io.ByteArrayOutputStream();
     private volatile boolean closing;
+    // Every log and listener sees lines with the run's credentials redacted; waits on the byte
+    // buffer (the raw REPL's) see what the board sent. Raw bytes are logged a line at a time, so a
+    // credential is never split across two writes.
+    private volatile Secrets secrets = new Secrets();
+    private final java.io.ByteArrayOutputStream rawPending = new java.io.ByteArrayOutputStream();
     private final List<LineListener> lineListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     // Lines so far, replayed to a listener that registers late (the boot banner comes first).
     private static final int MAX_KEPT_LINES = 200_000;
@@ -85,6 +91,11 @@ public final class SerialConsole implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** From now on, the run's credentials are redacted in the logs, the lines listeners get, and failure texts. */
+    public void redactWith(Secrets secrets) {
+        this.secrets = secrets;
     }
 
     /** Registers a listener and first replays every line already received, so none is missed. */
@@ -141,12 +152,14 @@ public final class SerialConsole implements AutoCloseable {
             size += n;
             lock.notifyAll();
         }
-        rawLog.write(chunk, 0, n);
-        rawLog.flush();
         for (int i = 0; i < n; i++) {
             byte b = chunk[i];
+            rawPending.write(b);
+            if (b == '\n' || rawPending.size() >= 16384) {
+                flushRaw();
+            }
             if (b == '\n') {
-                String line = partialLine.toString(StandardCharsets.UTF_8);
+                String line = secrets.redact(partialLine.toString(StandardCharsets.UTF_8));
                 lineLog.write(String.format(Locale.ROOT, "[%10.3f] %s%n", elapsedSeconds(), line));
                 long now = System.nanoTime();
                 synchronized (lineListeners) {
@@ -165,6 +178,14 @@ public final class SerialConsole implements AutoCloseable {
         lineLog.flush();
     }
 
+    private void flushRaw() throws IOException {
+        synchronized (rawPending) { // the reader's end and close() may both flush
+            rawLog.write(secrets.redact(rawPending.toByteArray()));
+            rawLog.flush();
+            rawPending.reset();
+        }
+    }
+
     private double elapsedSeconds() {
         return (System.nanoTime() - startNanos) / 1e9;
     }
@@ -172,10 +193,10 @@ public final class SerialConsole implements AutoCloseable {
     private void flushLogs() {
         try {
             if (partialLine.size() > 0) {
-                lineLog.write(String.format(Locale.ROOT, "[%10.3f] %s%n", elapsedSeconds(), partialLine.toString(StandardCharsets.UTF_8)));
+                lineLog.write(String.format(Locale.ROOT, "[%10.3f] %s%n", elapsedSeconds(), secrets.redact(partialLine.toString(StandardCharsets.UTF_8))));
             }
             lineLog.flush();
-            rawLog.flush();
+            flushRaw();
         } catch (IOException ignored) {
             // the logs are best effort once the stream has gone
         }
@@ -307,7 +328,7 @@ public final class SerialConsole implements AutoCloseable {
         String[] lines = all.replace("\r", "").split("\n", -1);
         List<String> result = new ArrayList<>();
         for (int i = Math.max(0, lines.length - n); i < lines.length; i++) {
-            result.add(escapeControls(lines[i]));
+            result.add(escapeControls(secrets.redact(lines[i])));
         }
         return result;
     }

@@ -43,9 +43,17 @@ public final class FirmwareBundle {
 
     /** Writes config.py from settings (strings, numbers, booleans, lists, maps). */
     public FirmwareBundle config(Map<String, ?> settings) {
+        return add(CONFIG, configText(settings).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The board path of the settings file. */
+    public static final String CONFIG = "config.py";
+
+    /** The text of a config.py with these settings. */
+    public static String configText(Map<String, ?> settings) {
         StringBuilder py = new StringBuilder("# written by the HIL harness for this run\n");
         settings.forEach((k, v) -> py.append(k).append(" = ").append(python(v)).append('\n'));
-        return add("config.py", py.toString().getBytes(StandardCharsets.UTF_8));
+        return py.toString();
     }
 
     public Map<String, byte[]> files() {

@@ -37,6 +37,14 @@ public interface Device extends AutoCloseable {
     /** The Wi-Fi network the firmware should join and the host address under which it reaches this machine. */
     Network network();
 
+    /**
+     * The folder that holds this board's flash when it is a temporary one made for this device alone
+     * (a simulated board's): after {@link #close()} the caller may keep a copy, then removes it.
+     */
+    default Optional<java.nio.file.Path> temporaryFlash() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 

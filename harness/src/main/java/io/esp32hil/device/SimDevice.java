@@ -19,16 +19,37 @@ public final class SimDevice implements Device {
     private final String name;
     private final SimulatedBoard board;
     private final Duration timeout;
+    private final Path temporaryFlash;
 
-    private SimDevice(String name, SimulatedBoard board, Duration timeout) {
+    private SimDevice(String name, SimulatedBoard board, Duration timeout, Path temporaryFlash) {
         this.name = name;
         this.board = board;
         this.timeout = timeout;
+        this.temporaryFlash = temporaryFlash;
     }
 
-    /** Powers on a simulated board with an empty flash folder of its own; its logs go to logDir. */
+    /** Powers on a simulated board whose flash is the given folder; its logs go to logDir. */
     public static SimDevice start(String name, Path flashDir, Path logDir, Duration timeout) {
-        SimulatedBoard board = SimulatedBoard.builder()
+        return new SimDevice(name, board(name, flashDir, logDir), timeout, null);
+    }
+
+    /**
+     * Powers on a simulated board with an empty flash of its own in a temporary folder, outside the
+     * logs: the flash holds config.py with the run's credentials, so only a redacted copy of it may
+     * reach a report ({@link #temporaryFlash()}).
+     */
+    public static SimDevice startFresh(String name, Path logDir, Duration timeout) {
+        Path flash;
+        try {
+            flash = java.nio.file.Files.createTempDirectory("hil-flash-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create a flash folder for a simulated board", e);
+        }
+        return new SimDevice(name, board(name, flash, logDir), timeout, flash);
+    }
+
+    private static SimulatedBoard board(String name, Path flashDir, Path logDir) {
+        return SimulatedBoard.builder()
                 .name(name)
                 .flashDir(flashDir)
                 .logDir(logDir)
@@ -36,7 +57,11 @@ public final class SimDevice implements Device {
                 .joinTime(Duration.ofMillis(300))
                 .withControl()
                 .start();
-        return new SimDevice(name, board, timeout);
+    }
+
+    @Override
+    public Optional<Path> temporaryFlash() {
+        return Optional.ofNullable(temporaryFlash);
     }
 
     @Override

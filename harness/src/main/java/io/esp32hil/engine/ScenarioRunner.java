@@ -11,8 +11,10 @@ import io.esp32hil.device.Capability;
 import io.esp32hil.device.Device;
 import io.esp32hil.scenario.Durations;
 import io.esp32hil.scenario.FirmwareProfile;
+import io.esp32hil.scenario.SafeName;
 import io.esp32hil.scenario.Scenario;
 import io.esp32hil.scenario.Step;
+import io.esp32hil.secrets.Secrets;
 import io.esp32hil.server.Behaviour;
 import io.esp32hil.server.ServerEvent;
 import io.esp32hil.server.TestServer;
@@ -77,8 +79,12 @@ public final class ScenarioRunner {
                 runDir.resolve(dirName(scenario, backend, repetition)));
     }
 
+    /** The scenario's folder in the run folder: its name (checked safe at load), {@code @backend}, {@code -repetition}. */
     private static String dirName(Scenario scenario, BackendSpec backend, int repetition) {
-        return scenario.name().replaceAll("[^A-Za-z0-9._-]", "_") + (backend.builtIn() ? "" : "@" + backend.name()) + (repetition > 0 ? "-" + repetition : "");
+        if (!SafeName.isSafe(scenario.name()) || !SafeName.isSafe(backend.name())) {
+            throw new IllegalArgumentException("not a name for a folder: '" + scenario.name() + "' @ '" + backend.name() + "'");
+        }
+        return scenario.name() + (backend.builtIn() ? "" : "@" + backend.name()) + (repetition > 0 ? "-" + repetition : "");
     }
 
     /** Runs the scenario against the given backend (the built-in server, or a container). */
@@ -94,7 +100,7 @@ public final class ScenarioRunner {
                     ? "target " + target.name() + " has no " + missing.stream().map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "))
                     : "backend " + backend.name() + " cannot do what the built-in server does here: " + String.join(", ", unsupported));
         }
-        deleteRecursively(logDir); // a fresh board flash and fresh logs, even when a run folder is reused
+        RunFolder.clearChild(runDir, logDir); // fresh logs, even when a run folder is reused
         Run run = new Run(scenario, target, backend, logDir, start);
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "scenario-" + dirName);
@@ -141,7 +147,7 @@ public final class ScenarioRunner {
         ScenarioResult.FailedStep failed = status == Status.PASSED || run.current == null ? null
                 : new ScenarioResult.FailedStep(run.currentIndex, run.current.line(), run.current.describe());
         return new ScenarioResult(scenario.name(), scenario.description(), scenario.file(), scenario.tags(), target.name(), backend.name(), repetition,
-                status, start, Duration.ofNanos(System.nanoTime() - start), message, failed, run.lines.tail(TAIL),
+                status, start, Duration.ofNanos(System.nanoTime() - start), run.secrets.redact(message), failed, run.lines.tail(TAIL),
                 run.serverTail(), Map.copyOf(run.metrics), run.timeline.entries(), logDir);
     }
 
@@ -157,6 +163,8 @@ public final class ScenarioRunner {
         final Map<String, Long> marks = new LinkedHashMap<>();
         final Map<String, Double> metrics = new LinkedHashMap<>();
         final Map<String, String> vars = new LinkedHashMap<>();
+        final Secrets secrets = new Secrets();
+        volatile Map<String, Object> shownConfig = Map.of();
         volatile TestServer server;
         volatile ContainerBackend container;
         volatile FaultProxy proxy;
@@ -178,13 +186,15 @@ public final class ScenarioRunner {
             this.target = target;
             this.backend = backend;
             this.logDir = logDir;
-            this.timeline = new Timeline(start);
+            this.timeline = new Timeline(start, secrets);
         }
 
         void execute() throws InterruptedException {
             device = target.open(scenario.name(), logDir);
+            device.console().redactWith(secrets);
             device.console().onLine(this::onSerialLine);
             Device.Network net = device.network();
+            secrets.add(net.password());
             // A board on this machine reaches loopback; a bench board needs the LAN interface.
             String bind = net.serverHost().startsWith("127.") || net.serverHost().equals("localhost") ? "127.0.0.1" : "0.0.0.0";
             String url = startServer(bind, net.serverHost());
@@ -204,6 +214,8 @@ public final class ScenarioRunner {
                 config.put("TLS_FINGERPRINT", server.certificate().sha256());
             }
             scenario.config().forEach((k, v) -> config.put(k, v instanceof String s ? substitute(s) : v));
+            secrets.addSettings(config);
+            shownConfig = secrets.redactSettings(config);
             rebootsExpected.incrementAndGet();
             FirmwareBundle bundle = FirmwareBundle.of(firmwareDir).config(config);
             if (scenario.app() != null) {
@@ -230,6 +242,7 @@ public final class ScenarioRunner {
                 Scenario.ServerSetup setup = scenario.server();
                 server = TestServer.builder().host(bind).advertisedHost(boardHost).logDir(logDir).origin(origin)
                         .tls(setup.tls()).path(setup.path()).subprotocols(setup.subprotocols()).behaviour(new Behaviour().echo(setup.echo())).start();
+                server.log().redactWith(secrets);
                 server.log().onEvent(e -> {
                     timeline.add(e.nanos(), "server", e.describe(), e.kind().id());
                     backendLines.add(e.nanos(), e.describe());
@@ -242,6 +255,7 @@ public final class ScenarioRunner {
                 long t0 = System.nanoTime();
                 ContainerBackend c = ContainerBackend.start(backend, logDir, origin);
                 container = c;
+                c.log().redactWith(secrets);
                 metrics.put("backend_start_ms", (double) Math.round((System.nanoTime() - t0) / 1e6)); // to a listening port
                 c.log().onLine((nanos, text) -> {
                     timeline.add(nanos, "backend", text, null);
@@ -250,6 +264,7 @@ public final class ScenarioRunner {
                 upstream = c.address();
             }
             TimestampedLog proxyLog = new TimestampedLog(logDir.resolve("proxy.log"), origin);
+            proxyLog.redactWith(secrets);
             proxyLog.onLine((nanos, text) -> timeline.add(nanos, "proxy", text, null));
             proxy = FaultProxy.start(bind, upstream, proxyLog);
             return server != null ? server.url(boardHost, proxy.port()) : TestServer.url(false, boardHost, proxy.port(), backend.path());
@@ -272,12 +287,27 @@ public final class ScenarioRunner {
                 } catch (RuntimeException e) {
                     note("closing the board failed: " + e.getMessage());
                 }
+                d.temporaryFlash().ifPresent(this::keepFlash);
             }
             closeQuietly(proxy, "the fault proxy");
             closeQuietly(container, "backend " + backend.name());
             TestServer s = server;
             if (s != null) {
                 s.close();
+            }
+        }
+
+        /** The board's flash into the report, redacted, and the board's own copy (its credentials in the clear) removed. */
+        private void keepFlash(Path flash) {
+            try {
+                FlashCopy.save(flash, logDir.resolve("flash"), secrets, shownConfig);
+            } catch (java.io.IOException e) {
+                note("the board's flash could not be copied into the report: " + io.esp32hil.scenario.FileErrors.plain(e));
+            }
+            try {
+                RunFolder.deleteTree(flash);
+            } catch (java.io.IOException e) {
+                System.err.println("hil: cannot remove the simulated board's flash " + flash + ": " + io.esp32hil.scenario.FileErrors.plain(e));
             }
         }
 
@@ -722,19 +752,6 @@ public final class ScenarioRunner {
             c.close();
         } catch (Exception e) {
             System.err.println("hil: stopping " + what + " failed: " + e.getMessage());
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!java.nio.file.Files.exists(dir)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.delete(p);
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot clear " + dir + " for a new run", e);
         }
     }
 

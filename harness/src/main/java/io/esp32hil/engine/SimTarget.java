@@ -22,7 +22,7 @@ public final class SimTarget implements Target {
 
     @Override
     public Device open(String name, Path logDir) {
-        return SimDevice.start(name, logDir.resolve("flash"), logDir, Duration.ofSeconds(30));
+        return SimDevice.startFresh(name, logDir, Duration.ofSeconds(30));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.esp32hil.engine;
 
+import io.esp32hil.secrets.Secrets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,10 +10,17 @@ public final class Timeline {
     public record Entry(long nanos, String source, String text, String event) {}
 
     private final long origin;
+    private final Secrets secrets;
     private final List<Entry> entries = new ArrayList<>();
 
     public Timeline(long originNanos) {
+        this(originNanos, new Secrets());
+    }
+
+    /** A timeline whose entries have the run's credentials redacted (URL query strings always are). */
+    public Timeline(long originNanos, Secrets secrets) {
         this.origin = originNanos;
+        this.secrets = secrets;
     }
 
     public long origin() {
@@ -20,7 +28,7 @@ public final class Timeline {
     }
 
     public synchronized void add(long nanos, String source, String text, String event) {
-        entries.add(new Entry(nanos, source, text, event));
+        entries.add(new Entry(nanos, source, secrets.redact(text), event));
     }
 
     public synchronized List<Entry> entries() {

@@ -71,10 +71,7 @@ public final class BackendLoader {
             }
         }
         String name = Yaml.scalar(file, top.get("name"));
-        if (name.equals(BackendSpec.BUILT_IN_NAME) || !name.matches("[A-Za-z0-9._-]+")) {
-            throw new ScenarioException(file, Yaml.line(top.get("name")), "a backend's name is letters, digits, '.', '_' or '-', and not '"
-                    + BackendSpec.BUILT_IN_NAME + "' (the built-in server)");
-        }
+        checkName(name, file, Yaml.line(top.get("name")));
         int port = port(file, top.get("port"));
         String path = top.containsKey("path") ? Yaml.scalar(file, top.get("path")) : "/";
         Map<String, String> env = new LinkedHashMap<>();
@@ -151,8 +148,18 @@ public final class BackendLoader {
         }
         String path = parts.getOrDefault("path", "/");
         String image = parts.get("image");
-        String name = parts.getOrDefault("name", image.replaceAll(".*/", "").replaceAll("[^A-Za-z0-9._-]", "-"));
+        String derived = image.replaceAll(".*/", "").replaceAll("[^A-Za-z0-9._-]", "-").replaceAll("^[^A-Za-z0-9]+", "");
+        String name = parts.getOrDefault("name", derived.isEmpty() ? "image" : derived.substring(0, Math.min(derived.length(), SafeName.MAX_LENGTH)));
+        checkName(name, whoAsked, line);
         return new BackendSpec(name, "", null, image, port, path.startsWith("/") ? path : "/" + path, Map.of(), List.of(), DEFAULT_STARTUP, 0, Map.of());
+    }
+
+    /** A backend's name names its scenarios' report folders ({@code name@backend}), so it must be a safe name. */
+    private static void checkName(String name, Path file, int line) {
+        String unsafe = SafeName.problem("a backend's name", name);
+        if (unsafe != null || name.equals(BackendSpec.BUILT_IN_NAME)) {
+            throw new ScenarioException(file, line, unsafe != null ? unsafe : "a backend cannot be named '" + BackendSpec.BUILT_IN_NAME + "' (the built-in server)");
+        }
     }
 
     private static int port(Path file, Node node) {

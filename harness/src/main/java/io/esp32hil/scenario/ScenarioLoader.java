@@ -70,9 +70,16 @@ public final class ScenarioLoader {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(120);
 
     private final FirmwareProfile profile;
+    private final Path firmwareDir;
 
+    /** A loader for scenarios of the firmware whose profile this is; {@code app:} files are looked up beside the profile. */
     public ScenarioLoader(FirmwareProfile profile) {
+        this(profile, profile.file().toAbsolutePath().getParent());
+    }
+
+    public ScenarioLoader(FirmwareProfile profile, Path firmwareDir) {
         this.profile = profile;
+        this.firmwareDir = firmwareDir;
     }
 
     /** The {@code config:} of a suite's defaults.yaml (settings every scenario starts from), or nothing when there is none. */
@@ -130,6 +137,10 @@ public final class ScenarioLoader {
         Node root = Yaml.read(file, "the file");
         Map<String, Node> top = Yaml.keys(file, root, TOP, "a scenario is a mapping with at least name and steps");
         String name = required(file, top, "name", root);
+        String unsafe = SafeName.problem("a scenario's name", name);
+        if (unsafe != null) {
+            throw new ScenarioException(file, Yaml.line(top.get("name")), unsafe);
+        }
         Set<Capability> needs = EnumSet.noneOf(Capability.class);
         if (top.containsKey("needs")) {
             for (Node n : list(file, top.get("needs"))) {
@@ -172,9 +183,44 @@ public final class ScenarioLoader {
         List<Step> steps = steps(file, stepsNode, needs, marks, metrics);
         List<String> tags = top.containsKey("tags") ? list(file, top.get("tags")).stream().map(n -> Yaml.scalar(file, n)).toList() : List.of();
         String description = top.containsKey("description") ? Yaml.scalar(file, top.get("description")).strip() : "";
-        String app = top.containsKey("app") ? Yaml.scalar(file, top.get("app")) : null;
+        String app = top.containsKey("app") ? app(file, top.get("app")) : null;
         String backend = top.containsKey("backend") ? Yaml.scalar(file, top.get("backend")) : null;
         return new Scenario(name, description, file, tags, needs, timeout, config, Map.copyOf(tripwires), server, app, backend, steps);
+    }
+
+    /**
+     * The {@code app:} file as a path inside the firmware folder: it is deployed to the board and copied
+     * into the report with the board's flash, so nothing outside the firmware may be named (no absolute
+     * path, no '..', no symbolic link that leads out).
+     */
+    private String app(Path file, Node node) {
+        String app = Yaml.scalar(file, node);
+        int line = Yaml.line(node);
+        String usage = "'app' is a .py file inside the firmware folder, like examples/advanced_example.py";
+        Path relative;
+        try {
+            relative = Path.of(app);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ScenarioException(file, line, usage + ", not '" + app + "'");
+        }
+        if (app.isBlank() || relative.isAbsolute() || !app.endsWith(".py")) {
+            throw new ScenarioException(file, line, usage + ", not '" + app + "'");
+        }
+        Path base;
+        Path real;
+        try {
+            base = firmwareDir.toRealPath();
+            real = base.resolve(relative).toRealPath();
+        } catch (IOException e) {
+            throw new ScenarioException(file, line, "app '" + app + "' is not a file in " + firmwareDir);
+        }
+        if (!real.startsWith(base) || real.equals(base)) {
+            throw new ScenarioException(file, line, "app '" + app + "' is outside the firmware folder " + base + " (" + usage + ")");
+        }
+        if (!Files.isRegularFile(real)) {
+            throw new ScenarioException(file, line, "app '" + app + "' is not a file in " + firmwareDir);
+        }
+        return base.relativize(real).toString();
     }
 
     private Scenario.ServerSetup server(Path file, Node node) {

@@ -1,5 +1,6 @@
 package io.esp32hil.server;
 
+import io.esp32hil.secrets.Secrets;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,6 +32,7 @@ public final class ServerLog implements AutoCloseable {
     private final BufferedWriter file;
     private final Path path;
     private int cursor;
+    private volatile Secrets secrets = new Secrets();
 
     public ServerLog(Path logDir, long originNanos) {
         this.originNanos = originNanos;
@@ -45,6 +47,11 @@ public final class ServerLog implements AutoCloseable {
 
     public Path path() {
         return path;
+    }
+
+    /** From now on, the run's credentials are redacted in the log file (request targets never show their query). */
+    public void redactWith(Secrets secrets) {
+        this.secrets = secrets;
     }
 
     public void onEvent(Consumer<ServerEvent> listener) {
@@ -62,7 +69,7 @@ public final class ServerLog implements AutoCloseable {
         synchronized (this) {
             events.add(event);
             try {
-                file.write(String.format(Locale.ROOT, "[%10.3f] %s%n", (event.nanos() - originNanos) / 1e9, event.describe()));
+                file.write(String.format(Locale.ROOT, "[%10.3f] %s%n", (event.nanos() - originNanos) / 1e9, secrets.redact(event.describe())));
                 file.flush();
             } catch (IOException e) {
                 // the in-memory log still has it; a full disk must not stop the server
@@ -112,7 +119,7 @@ public final class ServerLog implements AutoCloseable {
     /** The last n events as log lines, for failure messages. */
     public synchronized List<String> tail(int n) {
         return events.subList(Math.max(0, events.size() - n), events.size()).stream()
-                .map(e -> String.format(Locale.ROOT, "  | [%10.3f] %s", (e.nanos() - originNanos) / 1e9, e.describe()))
+                .map(e -> String.format(Locale.ROOT, "  | [%10.3f] %s", (e.nanos() - originNanos) / 1e9, secrets.redact(e.describe())))
                 .toList();
     }
 

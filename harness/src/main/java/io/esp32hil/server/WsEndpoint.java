@@ -1,5 +1,6 @@
 package io.esp32hil.server;
 
+import io.esp32hil.secrets.Secrets;
 import io.esp32hil.server.ServerEvent.Kind;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -81,7 +82,7 @@ final class WsEndpoint extends WebSocketServer {
     public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket conn, Draft draft, ClientHandshake request)
             throws InvalidDataException {
         StringBuilder names = new StringBuilder();
-        List<Object> fields = new ArrayList<>(List.of("path", request.getResourceDescriptor()));
+        List<Object> fields = new ArrayList<>(List.of("path", Secrets.redactQueries(request.getResourceDescriptor())));
         for (Iterator<String> it = request.iterateHttpFields(); it.hasNext(); ) {
             String name = it.next().toLowerCase(Locale.ROOT);
             names.append(names.length() > 0 ? "," : "").append(name);
@@ -101,7 +102,7 @@ final class WsEndpoint extends WebSocketServer {
         int id = lookup(conn);
         conn.setAttachment(id);
         String protocol = conn.getProtocol() == null ? "" : conn.getProtocol().getProvidedProtocol();
-        log.add(id, Kind.OPEN, "path", handshake.getResourceDescriptor(), "protocol", protocol.isEmpty() ? null : protocol);
+        log.add(id, Kind.OPEN, "path", Secrets.redactQueries(handshake.getResourceDescriptor()), "protocol", protocol.isEmpty() ? null : protocol);
     }
 
     @Override

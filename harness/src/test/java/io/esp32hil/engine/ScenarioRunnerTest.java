@@ -119,6 +119,59 @@ class ScenarioRunnerTest {
                 .noneMatch(c -> c.contains("node"));
     }
 
+    @Test
+    void noCredentialReachesALogOrTheReportAndTheFlashCopyIsRedacted() throws IOException {
+        Scenario s = scenario("""
+                name: secrets-stay-out
+                config:
+                  WS_URL: "${server_url}?token=QUERY-MARKER-7731"
+                  WS_HEADERS: {Authorization: "Bearer HEADER-MARKER-5512"}
+                  API_TOKEN: TOKEN-MARKER-9034
+                steps:
+                  - expect_server: handshake
+                    where: {path: "/ws?<redacted>"}
+                    within: 20s
+                  - expect: connected
+                  - server: close
+                    code: 1000
+                  - expect: closed
+                """);
+        ScenarioResult r = run(s, FIRMWARE, new SimTarget());
+        assertThat(r.status()).as(r.message()).isEqualTo(Status.PASSED);
+        ReportWriter w = new ReportWriter(tmp.resolve("reports"), "t");
+        w.write(new RunInfo("t", "sim", Instant.now(), "test", false), List.of(r));
+        Path flashConfig = r.logDir().resolve("flash/config.py");
+        assertThat(flashConfig).exists();
+        assertThat(Files.readString(flashConfig)).contains("WIFI_PASSWORD = \"<redacted>\"").contains("\"Authorization\": \"<redacted>\"")
+                .contains("?<redacted>\"").contains("API_TOKEN = \"<redacted>\"");
+        List<Path> written;
+        try (var files = Files.walk(tmp)) {
+            written = files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().endsWith(".yaml")).toList();
+        }
+        assertThat(written).extracting(f -> f.getFileName().toString()).contains("server.log", "report.html", "results.json", "secrets-stay-out.log",
+                "secrets-stay-out.raw.log", "config.py");
+        for (Path f : written) {
+            String content = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(content).as(f.toString()).doesNotContain("QUERY-MARKER-7731", "HEADER-MARKER-5512", "TOKEN-MARKER-9034",
+                    io.esp32hil.device.SimDevice.PASSWORD);
+        }
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count()).isZero();
+    }
+
+    @Test
+    void aScenarioFolderIsClearedWithoutFollowingALinkOutOfTheRunFolder() throws IOException {
+        Path outside = Files.createDirectories(tmp.resolve("precious"));
+        Files.writeString(outside.resolve("keep.txt"), "keep");
+        Path runDir = Files.createDirectories(tmp.resolve("run"));
+        Files.createSymbolicLink(runDir.resolve("linked"), outside);
+        Scenario s = scenario("name: linked\nsteps:\n  - expect: connected\n    within: 20s\n");
+        ScenarioResult r = run(s, FIRMWARE, new SimTarget());
+        assertThat(r.status()).as(r.message()).isEqualTo(Status.PASSED);
+        assertThat(outside.resolve("keep.txt")).hasContent("keep");
+        assertThat(Files.isSymbolicLink(runDir.resolve("linked"))).isFalse();
+        assertThat(runDir.resolve("linked/linked.log")).exists();
+    }
+
     private static void copyFirmware(Path to) throws IOException {
         try (var files = Files.walk(FIRMWARE)) {
             for (Path f : files.toList()) {

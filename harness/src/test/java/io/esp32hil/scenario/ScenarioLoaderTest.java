@@ -76,6 +76,32 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aNameThatIsNoSafeFileNameIsRefused() throws IOException {
+        for (String name : new String[] {"\"..\"", "\".\"", "\"\"", "/tmp/x", "../../x", "a/b", "\"a b\"", "-dash", "x".repeat(81)}) {
+            fails("steps:\n  - reset\nname: " + name + "\n", 3, "a scenario's name is used for file names");
+        }
+        assertThat(loader.load(file("name: ok.name_1-2\nsteps:\n  - reset\n")).name()).isEqualTo("ok.name_1-2");
+    }
+
+    @Test
+    void anAppMustBeAFileInsideTheFirmwareFolder() throws IOException {
+        Path firmware = Files.createDirectories(tmp.resolve("fw/examples"));
+        Files.writeString(firmware.resolve("app.py"), "print(1)");
+        Files.writeString(tmp.resolve("secret.py"), "x");
+        Files.createSymbolicLink(firmware.resolve("escape.py"), tmp.resolve("secret.py"));
+        ScenarioLoader fw = new ScenarioLoader(FirmwareProfile.load(PROFILE), tmp.resolve("fw"));
+        assertThat(fw.load(file("name: x\napp: examples/./app.py\nsteps:\n  - reset\n")).app()).isEqualTo("examples/app.py");
+        for (String app : new String[] {"../secret.py", tmp.resolve("secret.py").toString(), "examples/escape.py", "examples/../../secret.py"}) {
+            Path f = file("name: x\napp: " + app + "\nsteps:\n  - reset\n");
+            assertThatThrownBy(() -> fw.load(f)).as(app).hasMessageStartingWith(f + ":2: ").hasMessageContaining("app");
+        }
+        Path f = file("name: x\napp: ../hil.properties\nsteps:\n  - reset\n");
+        assertThatThrownBy(() -> fw.load(f)).hasMessageStartingWith(f + ":2: ").hasMessageContaining(".py file inside the firmware folder");
+        Path missing = file("name: x\napp: examples/none.py\nsteps:\n  - reset\n");
+        assertThatThrownBy(() -> fw.load(missing)).hasMessageContaining("is not a file in");
+    }
+
+    @Test
     void malformedYamlNamesTheLine() throws IOException {
         fails("name: x\nsteps:\n  - expect: connected\n   within: [\n", 4, "malformed YAML");
     }
