@@ -34,12 +34,10 @@ public final class Hil implements Runnable {
         CommandLine cli = new CommandLine(new Hil());
         cli.setExitCodeExceptionMapper(e -> e instanceof ScenarioException || e instanceof CommandLine.ParameterException ? USAGE : INFRASTRUCTURE);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ScenarioException || e instanceof RunFolder.Unwritable || e instanceof BackendException b && b.configuration()) {
-                cmd.getErr().println("hil: " + e.getMessage());
-                return USAGE;
-            }
-            cmd.getErr().println("hil: " + e.getMessage());
-            return INFRASTRUCTURE;
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            message.lines().forEach(line -> cmd.getErr().println("hil: " + line));
+            return e instanceof ScenarioException || e instanceof RunFolder.Unwritable || e instanceof BackendException b && b.configuration()
+                    ? USAGE : INFRASTRUCTURE;
         });
         return cli.execute(args);
     }

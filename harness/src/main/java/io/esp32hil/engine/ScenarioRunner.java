@@ -48,7 +48,6 @@ import java.util.stream.Collectors;
 public final class ScenarioRunner {
     private static final Duration DEFAULT_WITHIN = Duration.ofSeconds(15);
     private static final int TAIL = 15;
-    private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)}");
 
     private final FirmwareProfile profile;
@@ -680,10 +679,9 @@ public final class ScenarioRunner {
             if (!m.find()) {
                 return fields;
             }
-            Matcher names = GROUP_NAME.matcher(p.pattern());
-            while (names.find()) {
-                String v = m.group(names.group(1));
-                fields.put(names.group(1), v == null ? "" : unquote(v));
+            for (String name : FirmwareProfile.groupNames(p)) {
+                String v = m.group(name);
+                fields.put(name, v == null ? "" : unquote(v));
             }
             return fields;
         }

@@ -74,23 +74,33 @@ public final class BackendLoader {
         checkName(name, file, Yaml.line(top.get("name")));
         int port = port(file, top.get("port"));
         String path = top.containsKey("path") ? Yaml.scalar(file, top.get("path")) : "/";
+        if (!path.matches("/?[!-~]*")) {
+            throw new ScenarioException(file, Yaml.line(top.get("path")), "'path' is a URL path like /ws, without spaces, not '" + path + "'");
+        }
         Map<String, String> env = new LinkedHashMap<>();
         if (top.containsKey("env")) {
-            map(file, top.get("env")).forEach((k, v) -> env.put(k, String.valueOf(v)));
+            Map<String, Object> given = map(file, top.get("env"));
+            String problem = Values.flatMapping("{LOG_LEVEL: debug}").problem(given);
+            if (problem != null) {
+                throw new ScenarioException(file, Yaml.line(top.get("env")), "'env' " + problem);
+            }
+            given.forEach((k, v) -> env.put(k, String.valueOf(v)));
         }
         List<String> command = new ArrayList<>();
         if (top.containsKey("command")) {
             if (!(ScenarioLoader.toJava(file, top.get("command")) instanceof List<?> list)) {
                 throw new ScenarioException(file, Yaml.line(top.get("command")), "'command' is a list of arguments, like [--port, \"8080\"]");
             }
-            list.forEach(a -> command.add(String.valueOf(a)));
+            for (Object a : list) {
+                if (a == null || a instanceof List || a instanceof Map) {
+                    throw new ScenarioException(file, Yaml.line(top.get("command")), "'command' is a list of single arguments, not " + Values.shown(a));
+                }
+                command.add(String.valueOf(a));
+            }
         }
         Duration startup = DEFAULT_STARTUP;
         if (top.containsKey("startup_timeout")) {
-            startup = Durations.parse(Yaml.scalar(file, top.get("startup_timeout")));
-            if (startup == null) {
-                throw new ScenarioException(file, Yaml.line(top.get("startup_timeout")), "expected a duration like 30s or 2m");
-            }
+            startup = ScenarioLoader.duration(file, top.get("startup_timeout"), "startup_timeout");
         }
         int controlPort = 0;
         Map<String, String> commands = new LinkedHashMap<>();
@@ -116,7 +126,11 @@ public final class BackendLoader {
                     throw new ScenarioException(file, Yaml.line(controlNode), "no server action '" + action + "' takes a command (valid: "
                             + String.join(", ", new TreeSet<>(BackendSpec.COMMANDS)) + ")");
                 }
-                commands.put(action, String.valueOf(e.getValue()));
+                if (!(e.getValue() instanceof String template) || template.isBlank()) {
+                    throw new ScenarioException(file, Yaml.line(controlNode), "the command for '" + action + "' is a line of text, like \"/close {code} {reason}\", not "
+                            + Values.shown(e.getValue()));
+                }
+                commands.put(action, template);
             }
         }
         String description = top.containsKey("description") ? Yaml.scalar(file, top.get("description")).strip() : "";

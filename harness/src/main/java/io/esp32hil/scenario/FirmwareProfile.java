@@ -55,6 +55,24 @@ public record FirmwareProfile(String name, Path file, Map<String, Pattern> event
         }
     }
 
+    private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
+
+    /** The fields of an event: its pattern's named groups, in order. */
+    public java.util.List<String> fields(String event) {
+        Pattern p = events.get(event);
+        return p == null ? java.util.List.of() : groupNames(p);
+    }
+
+    /** A pattern's named groups, in order. */
+    public static java.util.List<String> groupNames(Pattern p) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = GROUP_NAME.matcher(p.pattern());
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
     static Pattern compile(Path file, int line, String regex) {
         try {
             return Pattern.compile(regex, Pattern.MULTILINE);

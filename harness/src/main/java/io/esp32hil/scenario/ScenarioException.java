@@ -13,6 +13,14 @@ public final class ScenarioException extends RuntimeException {
         this.line = line;
     }
 
+    /** Several files at fault at once: one line each, so a user mends them all in one go. */
+    public ScenarioException(java.util.List<ScenarioException> all) {
+        super(all.stream().map(Throwable::getMessage).collect(java.util.stream.Collectors.joining("\n"))
+                + (all.size() > 1 ? "\n" + all.size() + " problems in the scenario files" : ""));
+        this.file = all.get(0).file;
+        this.line = all.get(0).line;
+    }
+
     public Path file() {
         return file;
     }

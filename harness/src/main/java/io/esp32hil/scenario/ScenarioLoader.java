@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -60,6 +61,24 @@ public final class ScenarioLoader {
         STEPS.put("expect_backend_log", new Spec("regex", Set.of("within", "mark"), null));
     }
 
+    private static final long MAX_REPEAT = 100_000;
+    private static final long MAX_MESSAGE = 16L << 20;
+    /** What each modifier holds; what depends on the step (its event's fields, marks set earlier) is checked with the step. */
+    private static final Map<String, Values.Check> MODIFIERS = Map.ofEntries(
+            Map.entry("within", Values.duration(false)), Map.entry("for", Values.duration(false)), Map.entry("interval", Values.duration(false)),
+            Map.entry("delay", Values.duration(true)),
+            Map.entry("mark", Values.name()), Map.entry("from", Values.name()), Map.entry("to", Values.name()), Map.entry("compare_to", Values.name()),
+            Map.entry("text", Values.text((int) MAX_MESSAGE)), Map.entry("reason", Values.text(123)), Map.entry("payload", Values.text(125)),
+            Map.entry("size", Values.whole(0, MAX_MESSAGE)), Map.entry("binary", Values.whole(0, MAX_MESSAGE)), Map.entry("fragments", Values.whole(1, 10_000)),
+            Map.entry("code", Values.closeCode()), Map.entry("status", Values.whole(0, 599)),
+            Map.entry("graceful", Values.bool()), Map.entry("on", Values.bool()), Map.entry("reset_connections", Values.bool()),
+            Map.entry("pin", Values.whole(0, 39)), Map.entry("value", Values.whole(0, 1)),
+            Map.entry("min", Values.number()), Map.entry("max", Values.number()),
+            Map.entry("bytes_per_s", Values.whole(1, 1_000_000_000)), Map.entry("bytes", Values.whole(0, 1L << 40)),
+            Map.entry("raw", Values.text(1 << 20)));
+    /** An ADC reading as the board model takes it: 16 bits, as read_u16() returns. */
+    private static final Values.Check ADC_VALUE = Values.whole(0, 65535);
+
     static final List<String> FAULTS = List.of("close", "drop", "stop", "restart", "refuse", "reject", "delay_handshake", "blackhole",
             "stop_reading", "ignore_pings", "ping", "periodic", "stop_periodic");
     static final List<String> PROXY_FAULTS = List.of("drop", "refuse", "blackhole", "latency", "bandwidth", "cut_after", "clear");
@@ -94,7 +113,7 @@ public final class ScenarioLoader {
                 throw new ScenarioException(file, 1, "unknown key '" + k + "' (defaults.yaml has only config)");
             }
         }
-        return top.containsKey("config") ? asMap(file, ((MappingNode) root).getValue().get(0).getValueNode()) : Map.of();
+        return top.containsKey("config") ? settings(file, ((MappingNode) root).getValue().get(0).getValueNode()) : Map.of();
     }
 
     public static List<String> stepNames() {
@@ -104,26 +123,38 @@ public final class ScenarioLoader {
     /** Every *.yaml / *.yml file under the paths (files or folders), sorted; defaults.yaml is not a scenario. */
     public List<Scenario> loadAll(List<Path> paths) {
         List<Scenario> all = new ArrayList<>();
+        List<ScenarioException> problems = new ArrayList<>();
         for (Path p : paths) {
+            List<Path> files = List.of(p);
             if (Files.isDirectory(p)) {
-                try (Stream<Path> files = Files.walk(p)) {
-                    for (Path f : files.filter(f -> isScenarioFile(f) && !p.relativize(f).startsWith(BACKENDS_DIR)).sorted().toList()) {
-                        all.add(load(f));
-                    }
-                } catch (IOException e) {
-                    throw new ScenarioException(p, 0, "cannot list scenarios: " + e.getMessage());
+                try (Stream<Path> found = Files.walk(p)) {
+                    files = found.filter(f -> isScenarioFile(f) && !p.relativize(f).startsWith(BACKENDS_DIR)).sorted().toList();
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    problems.add(new ScenarioException(p, 0, "cannot list scenarios: " + (e instanceof IOException io ? FileErrors.plain(io)
+                            : FileErrors.plain(((java.io.UncheckedIOException) e).getCause()))));
+                    continue;
                 }
-            } else if (Files.isRegularFile(p)) {
-                all.add(load(p));
-            } else {
-                throw new ScenarioException(p, 0, "no such scenario file or folder");
+            } else if (!Files.exists(p)) {
+                problems.add(new ScenarioException(p, 0, "no such scenario file or folder"));
+                continue;
+            }
+            for (Path f : files) {
+                try {
+                    all.add(load(f));
+                } catch (ScenarioException e) {
+                    problems.add(e);
+                }
             }
         }
-        Set<String> names = new HashSet<>();
+        Map<String, Path> names = new java.util.HashMap<>();
         for (Scenario s : all) {
-            if (!names.add(s.name())) {
-                throw new ScenarioException(s.file(), 1, "another scenario is also named '" + s.name() + "'");
+            Path other = names.putIfAbsent(s.name(), s.file());
+            if (other != null) {
+                problems.add(new ScenarioException(s.file(), 1, "another scenario is also named '" + s.name() + "' (" + other + ")"));
             }
+        }
+        if (!problems.isEmpty()) {
+            throw problems.size() == 1 ? problems.get(0) : new ScenarioException(problems);
         }
         return all;
     }
@@ -153,13 +184,8 @@ public final class ScenarioLoader {
                 }
             }
         }
-        Duration timeout = top.containsKey("timeout") ? duration(file, top.get("timeout")) : DEFAULT_TIMEOUT;
-        Map<String, Object> config = top.containsKey("config") ? asMap(file, top.get("config")) : Map.of();
-        for (String key : config.keySet()) {
-            if (!key.matches("[A-Z][A-Z0-9_]*")) {
-                throw new ScenarioException(file, Yaml.line(top.get("config")), "config keys are firmware settings in UPPER_CASE, not '" + key + "'");
-            }
-        }
+        Duration timeout = top.containsKey("timeout") ? duration(file, top.get("timeout"), "timeout") : DEFAULT_TIMEOUT;
+        Map<String, Object> config = top.containsKey("config") ? settings(file, top.get("config")) : Map.of();
         Map<String, Boolean> tripwires = new LinkedHashMap<>();
         if (top.containsKey("tripwires")) {
             asMap(file, top.get("tripwires")).forEach((k, v) -> {
@@ -182,6 +208,11 @@ public final class ScenarioLoader {
         Set<String> metrics = new HashSet<>();
         List<Step> steps = steps(file, stepsNode, needs, marks, metrics);
         List<String> tags = top.containsKey("tags") ? list(file, top.get("tags")).stream().map(n -> Yaml.scalar(file, n)).toList() : List.of();
+        for (String tag : tags) {
+            if (!tag.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+                throw new ScenarioException(file, Yaml.line(top.get("tags")), "a tag is a word of letters, digits, '_', '.' or '-', not '" + tag + "'");
+            }
+        }
         String description = top.containsKey("description") ? Yaml.scalar(file, top.get("description")).strip() : "";
         String app = top.containsKey("app") ? app(file, top.get("app")) : null;
         String backend = top.containsKey("backend") ? Yaml.scalar(file, top.get("backend")) : null;
@@ -225,15 +256,61 @@ public final class ScenarioLoader {
 
     private Scenario.ServerSetup server(Path file, Node node) {
         Map<String, Object> m = asMap(file, node);
+        int line = Yaml.line(node);
         for (String k : m.keySet()) {
             if (!Set.of("tls", "path", "subprotocols", "echo").contains(k)) {
-                throw new ScenarioException(file, Yaml.line(node), "unknown server setting '" + k + "' (valid: echo, path, subprotocols, tls)");
+                throw new ScenarioException(file, line, "unknown server setting '" + k + "' (valid: echo, path, subprotocols, tls)");
             }
         }
-        @SuppressWarnings("unchecked")
-        List<String> protocols = m.containsKey("subprotocols") ? ((List<Object>) m.get("subprotocols")).stream().map(String::valueOf).toList() : List.of();
-        return new Scenario.ServerSetup(Boolean.TRUE.equals(m.get("tls")), String.valueOf(m.getOrDefault("path", "/ws")), protocols,
-                !Boolean.FALSE.equals(m.get("echo")));
+        for (String k : List.of("tls", "echo")) {
+            if (m.containsKey(k) && !(m.get(k) instanceof Boolean)) {
+                throw new ScenarioException(file, line, "server setting '" + k + "' " + Values.bool().problem(m.get(k)));
+            }
+        }
+        Object path = m.getOrDefault("path", "/ws");
+        if (!(path instanceof String p) || !p.matches("/[!-~]*")) {
+            throw new ScenarioException(file, line, "server setting 'path' is a URL path starting with '/', like /ws, not " + Values.shown(path));
+        }
+        List<String> protocols = new ArrayList<>();
+        if (m.containsKey("subprotocols")) {
+            if (!(m.get("subprotocols") instanceof List<?> given)) {
+                throw new ScenarioException(file, line, "server setting 'subprotocols' is a list of names, like [chat.v1]");
+            }
+            for (Object o : given) {
+                if (!(o instanceof String name) || !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                    throw new ScenarioException(file, line, "a subprotocol is a word without spaces or separators, not " + Values.shown(o));
+                }
+                protocols.add(name);
+            }
+        }
+        return new Scenario.ServerSetup(Boolean.TRUE.equals(m.get("tls")), (String) path, List.copyOf(protocols), !Boolean.FALSE.equals(m.get("echo")));
+    }
+
+    /**
+     * Firmware settings for config.py (a scenario's {@code config:}, or defaults.yaml's): UPPER_CASE
+     * names, each a single value, a list of single values, or a mapping of single values (WS_HEADERS).
+     */
+    static Map<String, Object> settings(Path file, Node node) {
+        if (!(node instanceof MappingNode map)) {
+            throw new ScenarioException(file, Yaml.line(node), "'config' is a mapping of firmware settings, like {PING_INTERVAL_MS: 2000}");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (NodeTuple t : map.getValue()) {
+            String key = Yaml.scalar(file, t.getKeyNode());
+            int line = Yaml.line(t.getKeyNode());
+            if (!key.matches("[A-Z][A-Z0-9_]*")) {
+                throw new ScenarioException(file, line, "config keys are firmware settings in UPPER_CASE, not '" + key + "'");
+            }
+            Object v = toJava(file, t.getValueNode());
+            boolean nested = v instanceof List<?> l ? l.stream().anyMatch(o -> o instanceof List || o instanceof Map)
+                    : v instanceof Map<?, ?> m && m.values().stream().anyMatch(o -> o instanceof List || o instanceof Map);
+            if (nested) {
+                throw new ScenarioException(file, line, "setting " + key + " is a single value, a list of single values or a mapping of them"
+                        + " (like WS_HEADERS: {X-Device-Id: bench-01}); this one nests deeper");
+            }
+            out.put(key, v);
+        }
+        return out;
     }
 
     private List<Step> steps(Path file, Node node, Set<Capability> needs, Set<String> marks, Set<String> metrics) {
@@ -284,23 +361,30 @@ public final class ScenarioLoader {
                 throw new ScenarioException(file, line, "step '" + action + "' has no '" + k + "'"
                         + (spec.modifiers().isEmpty() ? "" : " (it takes: " + String.join(", ", new TreeSet<>(spec.modifiers())) + ")"));
             }
+            Values.Check check = action.equals("set_adc") && k.equals("value") ? ADC_VALUE : MODIFIERS.get(k);
+            String problem = check == null ? null : check.problem(args.get(k));
+            if (problem != null) {
+                throw new ScenarioException(file, line, "step '" + action + "': '" + k + "' " + problem);
+            }
         }
         if (spec.needs() != null && !needs.contains(spec.needs())) {
             throw new ScenarioException(file, line, "step '" + action + "' needs " + spec.needs().name().toLowerCase(Locale.ROOT)
                     + ": declare it under 'needs', so targets without it skip this scenario");
         }
         checkValue(file, line, action, spec, value, args, marks, metrics);
-        for (String k : List.of("within", "for", "delay", "interval")) {
-            if (args.containsKey(k) && Durations.parse(String.valueOf(args.get(k))) == null) {
-                throw new ScenarioException(file, line, "'" + k + "' must be a duration like 500ms, 10s or 2m, not '" + args.get(k) + "'");
-            }
-        }
         if (args.containsKey("mark")) {
             marks.add(String.valueOf(args.get("mark")));
         }
         if (args.containsKey("save")) {
             if (!(args.get("save") instanceof Map<?, ?> save) || save.isEmpty()) {
                 throw new ScenarioException(file, line, "'save' maps metric names to event fields, like {first_delay: delay}");
+            }
+            List<String> fields = profile.fields(String.valueOf(value));
+            for (Map.Entry<?, ?> e : save.entrySet()) {
+                if (Values.name().problem(String.valueOf(e.getKey())) != null || !fields.contains(String.valueOf(e.getValue()))) {
+                    throw new ScenarioException(file, line, "'save' maps a metric name to a field of event '" + value + "' (" + fieldList(fields)
+                            + "), not " + e.getKey() + ": " + e.getValue());
+                }
             }
             save.keySet().forEach(k -> metrics.add(String.valueOf(k)));
         }
@@ -324,8 +408,10 @@ public final class ScenarioLoader {
                 if (value != null) {
                     throw new ScenarioException(file, line, "step '" + action + "' takes no value");
                 }
-                if (!action.equals("reset") && !action.equals("power_cycle")) {
-                    requireInts(file, line, action, args, "pin", "value");
+                for (String k : action.equals("reset") || action.equals("power_cycle") ? List.<String>of() : List.of("pin", "value")) {
+                    if (!args.containsKey(k)) {
+                        throw new ScenarioException(file, line, "step '" + action + "' needs a whole number '" + k + "'");
+                    }
                 }
             }
             case "event" -> {
@@ -333,7 +419,7 @@ public final class ScenarioLoader {
                     throw new ScenarioException(file, line, "unknown firmware event '" + v + "' (the profile " + profile.name() + " has: "
                             + String.join(", ", new TreeSet<>(profile.events().keySet())) + ")");
                 }
-                checkWhere(file, line, args);
+                checkWhere(file, line, args, "event '" + v + "'", profile.fields(v));
             }
             case "regex" -> {
                 if (v == null) {
@@ -348,7 +434,7 @@ public final class ScenarioLoader {
                     throw new ScenarioException(file, line, "unknown server event '" + v + "' (valid: "
                             + Arrays.stream(ServerEvent.Kind.values()).map(ServerEvent.Kind::id).collect(Collectors.joining(", ")) + ")");
                 }
-                checkWhere(file, line, args);
+                checkWhere(file, line, args, "server event '" + v + "'", ServerEvent.Kind.of(v).fields());
             }
             case "send" -> {
                 long kinds = Stream.of("text", "size", "binary", "raw").filter(args::containsKey).count();
@@ -361,18 +447,30 @@ public final class ScenarioLoader {
                 if (args.containsKey("fragments") && !args.containsKey("text")) {
                     throw new ScenarioException(file, line, "'fragments' goes with 'text'");
                 }
-                requireInts(file, line, action, args, Stream.of("size", "binary", "fragments").filter(args::containsKey).toArray(String[]::new));
+                if (args.get("fragments") instanceof Long n && n > Math.max(1, String.valueOf(args.get("text")).getBytes(java.nio.charset.StandardCharsets.UTF_8).length)) {
+                    throw new ScenarioException(file, line, "'fragments' is at most the text's length in bytes, not " + n);
+                }
             }
             case "fault" -> {
                 if (!FAULTS.contains(v)) {
                     throw new ScenarioException(file, line, "unknown server action '" + v + "' (valid: " + String.join(", ", FAULTS) + ")");
                 }
-                requireInts(file, line, action, args, Stream.of("code", "status").filter(args::containsKey).toArray(String[]::new));
                 if ("close".equals(v) && !args.containsKey("code")) {
                     throw new ScenarioException(file, line, "'server: close' needs a 'code'");
                 }
                 if ("reject".equals(v) && !args.containsKey("status")) {
                     throw new ScenarioException(file, line, "'server: reject' needs a 'status' (an HTTP status, or 0 to accept again)");
+                }
+                if (args.get("status") instanceof Long st && st != 0 && (st < 300 || st > 599)) {
+                    throw new ScenarioException(file, line, "'status' is an HTTP status that refuses the upgrade (300-599), or 0 to accept again, not " + st);
+                }
+                if ("periodic".equals(v) && args.containsKey("text")) {
+                    try {
+                        String.format(Locale.ROOT, String.valueOf(args.get("text")), 1L);
+                    } catch (java.util.IllegalFormatException e) {
+                        throw new ScenarioException(file, line, "'text' of 'server: periodic' is the message with %d for its number, like {\"seq\": %d}; "
+                                + "this one is not a template (" + e.getMessage() + "; write %% for a percent sign)");
+                    }
                 }
             }
             case "proxy" -> {
@@ -388,10 +486,7 @@ public final class ScenarioLoader {
                 if (needed != null && !args.containsKey(needed)) {
                     throw new ScenarioException(file, line, "'proxy: " + v + "' needs '" + needed + "'");
                 }
-                requireInts(file, line, action, args, Stream.of("bytes_per_s", "bytes").filter(args::containsKey).toArray(String[]::new));
-                if (args.containsKey("on") && !(args.get("on") instanceof Boolean)) {
-                    throw new ScenarioException(file, line, "'on' is true or false");
-                }
+
             }
             case "wifi" -> {
                 if (!"up".equals(v) && !"down".equals(v)) {
@@ -429,35 +524,48 @@ public final class ScenarioLoader {
                     if (!args.containsKey("min") && !args.containsKey("max")) {
                         throw new ScenarioException(file, line, "'assert' needs min, max or both");
                     }
+                    if (args.get("min") instanceof Number lo && args.get("max") instanceof Number hi && lo.doubleValue() > hi.doubleValue()) {
+                        throw new ScenarioException(file, line, "'assert' has min " + lo + " above max " + hi);
+                    }
                 }
             }
             case "duration" -> {
-                if (v == null || Durations.parse(v) == null) {
-                    throw new ScenarioException(file, line, "'" + action + "' takes a duration like 500ms, 10s or 2m, not '" + v + "'");
+                String problem = Values.duration(false).problem(value);
+                if (problem != null) {
+                    throw new ScenarioException(file, line, "'" + action + "' " + problem);
                 }
             }
             case "count" -> {
-                if (!(value instanceof Long n) || n < 1) {
-                    throw new ScenarioException(file, line, "'repeat' takes a positive whole number");
+                if (!(value instanceof Long n) || n < 1 || n > MAX_REPEAT) {
+                    throw new ScenarioException(file, line, "'repeat' takes a whole number from 1 to " + MAX_REPEAT + ", not " + Values.shown(value));
                 }
             }
             default -> throw new IllegalStateException(spec.value());
         }
     }
 
-    private static void checkWhere(Path file, int line, Map<String, Object> args) {
+    /** {@code where:} compares fields the event has, each with a value or a ~regular expression. */
+    private static void checkWhere(Path file, int line, Map<String, Object> args, String what, List<String> fields) {
         Object where = args.get("where");
-        if (where != null && !(where instanceof Map)) {
+        if (where == null) {
+            return;
+        }
+        if (!(where instanceof Map<?, ?> m) || Values.flatMapping("{code: 1001}").problem(where) != null) {
             throw new ScenarioException(file, line, "'where' is a mapping of field names to values, like {code: 1001}");
+        }
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!fields.contains(String.valueOf(e.getKey()))) {
+                throw new ScenarioException(file, line, "'where' names field '" + e.getKey() + "', which " + what + " does not have (" + fieldList(fields) + ")");
+            }
+            String want = String.valueOf(e.getValue());
+            if (want.startsWith("~")) {
+                FirmwareProfile.compile(file, line, want.substring(1));
+            }
         }
     }
 
-    private static void requireInts(Path file, int line, String action, Map<String, Object> args, String... keys) {
-        for (String k : keys) {
-            if (!(args.get(k) instanceof Long)) {
-                throw new ScenarioException(file, line, "step '" + action + "' needs a whole number '" + k + "'");
-            }
-        }
+    private static String fieldList(List<String> fields) {
+        return fields.isEmpty() ? "it has no fields" : "it has: " + String.join(", ", fields);
     }
 
     private static String required(Path file, Map<String, Node> top, String key, Node root) {
@@ -475,12 +583,13 @@ public final class ScenarioLoader {
         return seq.getValue();
     }
 
-    private static Duration duration(Path file, Node node) {
-        Duration d = Durations.parse(Yaml.scalar(file, node));
-        if (d == null) {
-            throw new ScenarioException(file, Yaml.line(node), "expected a duration like 500ms, 10s or 2m");
+    /** A top-level duration (a scenario's timeout, a backend's startup_timeout): longer than 0, at most a day. */
+    static Duration duration(Path file, Node node, String key) {
+        String problem = Values.duration(false).problem(toJava(file, node));
+        if (problem != null) {
+            throw new ScenarioException(file, Yaml.line(node), "'" + key + "' " + problem);
         }
-        return d;
+        return Durations.parse(Yaml.scalar(file, node));
     }
 
     @SuppressWarnings("unchecked")
@@ -492,16 +601,36 @@ public final class ScenarioLoader {
         return (Map<String, Object>) v;
     }
 
-    /** A node as plain Java values: String, Long, Double, Boolean, null, List, Map. */
+    private static final Pattern WHOLE = Pattern.compile("[-+]?(0|[1-9][0-9]*)");
+    private static final Pattern DECIMAL = Pattern.compile("[-+]?([0-9]+\\.[0-9]*|\\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?");
+
+    /**
+     * A node as plain Java values: String, Long, Double, Boolean, null, List, Map. Numbers are read
+     * only as they are commonly written (decimal, finite, within a long): YAML 1.1's hexadecimal,
+     * octal, base-60 and infinite numbers are refused with the line, never guessed at.
+     */
     static Object toJava(Path file, Node node) {
         if (node instanceof ScalarNode s) {
             Tag tag = s.getTag();
             String v = s.getValue();
             if (Tag.INT.equals(tag)) {
-                return Long.parseLong(v.replace("_", ""));
+                String digits = v.replace("_", "");
+                if (!WHOLE.matcher(digits).matches()) {
+                    throw new ScenarioException(file, Yaml.line(s), "'" + v + "' is not a number this harness reads: write whole numbers in decimal, like 16"
+                            + " (quote it if it is text)");
+                }
+                try {
+                    return Long.parseLong(digits);
+                } catch (NumberFormatException e) {
+                    throw new ScenarioException(file, Yaml.line(s), "'" + v + "' is too large a number (at most " + Long.MAX_VALUE + ")");
+                }
             }
             if (Tag.FLOAT.equals(tag)) {
-                return Double.parseDouble(v);
+                double d = DECIMAL.matcher(v.replace("_", "")).matches() ? Double.parseDouble(v.replace("_", "")) : Double.NaN;
+                if (!Double.isFinite(d)) {
+                    throw new ScenarioException(file, Yaml.line(s), "'" + v + "' is not a finite decimal number (like 0.5 or 2e3)");
+                }
+                return d;
             }
             if (Tag.BOOL.equals(tag)) {
                 return v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes") || v.equalsIgnoreCase("on");

@@ -13,7 +13,11 @@ final class Yaml {
 
     static Node compose(Path file, Reader reader) {
         try {
-            Node node = new org.yaml.snakeyaml.Yaml(new LoaderOptions()).compose(reader);
+            // Aliases are for the odd repeated block; few of them keep a "billion laughs" file small.
+            LoaderOptions options = new LoaderOptions();
+            options.setMaxAliasesForCollections(20);
+            options.setNestingDepthLimit(30);
+            Node node = new org.yaml.snakeyaml.Yaml(options).compose(reader);
             if (node == null) {
                 throw new ScenarioException(file, 1, "the file is empty");
             }
@@ -26,13 +30,78 @@ final class Yaml {
         }
     }
 
-    /** The node tree of a file; a file that cannot be read is a ScenarioException naming it. */
+    /** Scenario, backend and profile files are small; a larger one is a mistake (a log named .yaml, say). */
+    static final int MAX_BYTES = 1 << 20;
+
+    /**
+     * The node tree of a file, checked: UTF-8 text, no key twice in a mapping, no alias that contains
+     * itself. A file that cannot be read is a ScenarioException that says why in plain words.
+     */
     static Node read(Path file, String what) {
-        try (Reader r = java.nio.file.Files.newBufferedReader(file)) {
-            return compose(file, r);
-        } catch (java.io.IOException e) {
-            throw new ScenarioException(file, 0, "cannot read " + what + ": " + e.getMessage());
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new ScenarioException(file, 0, "cannot read " + what + ": it is a folder");
         }
+        byte[] bytes;
+        try {
+            if (java.nio.file.Files.size(file) > MAX_BYTES) {
+                throw new ScenarioException(file, 0, "cannot read " + what + ": it is larger than " + (MAX_BYTES >> 20) + " MiB");
+            }
+            bytes = java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new ScenarioException(file, 0, "cannot read " + what + ": " + FileErrors.plain(e).replace(file + ": ", ""));
+        }
+        Node root = compose(file, new java.io.StringReader(utf8(file, bytes)));
+        check(file, root, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()),
+                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+        return root;
+    }
+
+    private static String utf8(Path file, byte[] bytes) {
+        java.nio.charset.CharsetDecoder decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT).onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+        java.nio.charset.CoderResult r = decoder.decode(in, out, true);
+        if (r.isError()) {
+            int at = in.position();
+            int line = 1;
+            for (int i = 0; i < at; i++) {
+                line += bytes[i] == '\n' ? 1 : 0;
+            }
+            throw new ScenarioException(file, line, String.format("not UTF-8 text: byte 0x%02X on line %d (save the file as UTF-8)", bytes[at] & 0xff, line));
+        }
+        out.flip();
+        String text = out.toString();
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    /** No mapping holds a key twice (YAML would keep the last and hide the first), and no alias refers to a node that contains it. */
+    private static void check(Path file, Node node, java.util.Set<Node> open, java.util.Set<Node> done) {
+        if (!open.add(node)) {
+            throw new ScenarioException(file, line(node), "an alias refers to a node that contains it (a recursive alias)");
+        }
+        if (!done.add(node)) {
+            open.remove(node); // an alias to a node already checked
+            return;
+        }
+        if (node instanceof org.yaml.snakeyaml.nodes.MappingNode map) {
+            java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+            for (org.yaml.snakeyaml.nodes.NodeTuple t : map.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k) {
+                    Integer first = seen.putIfAbsent(k.getValue(), line(k));
+                    if (first != null) {
+                        throw new ScenarioException(file, line(k), "key '" + k.getValue() + "' appears twice in one mapping (first on line " + first + ")");
+                    }
+                }
+                check(file, t.getKeyNode(), open, done);
+                check(file, t.getValueNode(), open, done);
+            }
+        } else if (node instanceof org.yaml.snakeyaml.nodes.SequenceNode seq) {
+            for (Node n : seq.getValue()) {
+                check(file, n, open, done);
+            }
+        }
+        open.remove(node);
     }
 
     /**

@@ -12,7 +12,22 @@ public record ServerEvent(long nanos, int connection, Kind kind, Map<String, Str
 
     /** What happened; the lower-case name is what scenarios and logs use. */
     public enum Kind {
-        LISTENING, STOPPED, FAULT, ACCEPT, REFUSED, REJECTED, HANDSHAKE, OPEN, TEXT, BINARY, PING, PONG, SENT, CLOSE, LOST, ERROR;
+        LISTENING("url"), STOPPED("graceful"), FAULT("fault", "code", "reason", "on", "status", "ms", "detail"), ACCEPT("remote"),
+        REFUSED("remote"), REJECTED("status", "request"),
+        HANDSHAKE("path", "headers", "host", "origin", "user-agent", "sec-websocket-protocol", "sec-websocket-version"), OPEN("path", "protocol"),
+        TEXT("size", "data"), BINARY("size"), PING("size", "answered"), PONG("size"), SENT("type", "size", "fragments"), CLOSE("code", "reason", "by"),
+        LOST("detail"), ERROR("detail");
+
+        private final java.util.List<String> fields;
+
+        Kind(String... fields) {
+            this.fields = java.util.List.of(fields);
+        }
+
+        /** The fields an event of this kind can have, which {@code where:} may compare. */
+        public java.util.List<String> fields() {
+            return fields;
+        }
 
         public String id() {
             return name().toLowerCase(Locale.ROOT);

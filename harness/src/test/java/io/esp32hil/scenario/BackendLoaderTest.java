@@ -75,7 +75,12 @@ class BackendLoaderTest {
         fails("name: x\nimage: i\nport: 80\nflavour: mild\n", 4, "unknown key 'flavour'", "valid:");
         fails("name: x\nimage: i\nport: eighty\n", 3, "'port'", "eighty");
         fails("name: x\nimage: i\nport: 70000\n", 3, "1 to 65535");
-        fails("name: java\nimage: i\nport: 80\n", 1, "not 'java'");
+        fails("name: java\nimage: i\nport: 80\n", 1, "cannot be named 'java'");
+        fails("name: x\nimage: i\nport: 99999999999999999999\n", 3, "too large");
+        fails("name: x\nimage: i\nport: 80\nport: 81\n", 4, "'port' appears twice");
+        fails("name: x\nimage: i\nport: 80\nenv: {A: {B: 1}}\n", 4, "'env' holds single values");
+        fails("name: x\nimage: i\nport: 80\nstartup_timeout: 0s\n", 4, "'startup_timeout' must be longer than 0");
+        fails("name: ../x\nimage: i\nport: 80\n", 1, "used for file names");
         fails("name: x\nimage: i\nport: 80\nstartup_timeout: soon\n", 4, "duration");
         fails("name: x\nimage: i\nport: 80\ncommand: --verbose\n", 4, "list of arguments");
         fails("name: x\nimage: i\nport: 80\ncontrol: {commands: {close: /c}}\n", 4, "'control' needs a 'port'");

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,6 +103,98 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void recursiveAliasesAndDuplicateKeysAreRefusedWithTheirLine() throws IOException {
+        fails("name: x\nsteps: &s\n  - repeat: 2\n    steps: *s\n", 2, "recursive alias");
+        fails("name: x\nconfig: &c {A: *c}\nsteps:\n  - reset\n", 2, "recursive alias");
+        fails("name: x\nsteps:\n  - bogus: 1\nsteps:\n  - reset\n", 4, "key 'steps' appears twice", "first on line 2");
+        fails("name: x\nsteps:\n  - expect: connected\n    within: 5s\n    within: 10s\n", 5, "key 'within' appears twice");
+        fails("name: x\nconfig:\n  A_B: 1\n  A_B: 2\nsteps:\n  - reset\n", 4, "key 'A_B' appears twice");
+    }
+
+    @Test
+    void numbersAreReadOnlyAsCommonlyWritten() throws IOException {
+        fails("name: x\nconfig: {PING_INTERVAL_MS: 0x10}\nsteps:\n  - reset\n", 2, "'0x10' is not a number", "decimal");
+        fails("name: x\nconfig: {PING_INTERVAL_MS: 1:30}\nsteps:\n  - reset\n", 2, "'1:30' is not a number");
+        fails("name: x\nconfig: {PING_INTERVAL_MS: 010}\nsteps:\n  - reset\n", 2, "'010' is not a number");
+        fails("name: x\nconfig: {PING_INTERVAL_MS: 99999999999999999999}\nsteps:\n  - reset\n", 2, "too large");
+        fails("name: x\nconfig: {RECONNECT_JITTER: .inf}\nsteps:\n  - reset\n", 2, "not a finite decimal number");
+        fails("name: x\nconfig: {RECONNECT_JITTER: 1.0e+999}\nsteps:\n  - reset\n", 2, "not a finite decimal number");
+        fails("name: x\nconfig: {WS_HEADERS: {A: [1, 2]}}\nsteps:\n  - reset\n", 2, "nests deeper");
+        fails("name: x\ntags: abc\nsteps:\n  - reset\n", 2, "expected a list");
+        fails("name: x\nserver: {subprotocols: chat}\nsteps:\n  - reset\n", 2, "list of names");
+        Scenario ok = loader.load(file("name: x\nconfig: {A: 1_000, B: -5, C: 0.25, D: \"0x10\"}\nsteps:\n  - reset\n"));
+        assertThat(ok.config()).containsEntry("A", 1000L).containsEntry("B", -5L).containsEntry("C", 0.25).containsEntry("D", "0x10");
+    }
+
+    @Test
+    void valuesThatWouldFailOrPassSilentlyAtRunTimeAreRefusedAtLoad() throws IOException {
+        String head = "name: x\nsteps:\n  - expect: connected\n";
+        fails(head + "    within: 99999999999999999999m\n", 3, "'within' is at most a day");
+        fails(head + "    within: 0s\n", 3, "'within' must be longer than 0");
+        fails(head + "    where: {protocol: \"~[unclosed\"}\n", 3, "bad regular expression");
+        fails(head + "    where: {colour: red}\n", 3, "'where' names field 'colour'", "it has:");
+        fails("name: x\nsteps:\n  - expect: reconnect_scheduled\n    save: {d: nothere}\n", 3, "'save' maps a metric name to a field");
+        fails("name: x\nsteps:\n  - expect_server: close\n    where: {nope: 1}\n", 3, "'where' names field 'nope'", "code, reason, by");
+        fails("name: x\nsteps:\n  - send: {size: -1}\n", 3, "'size' is a whole number from 0");
+        fails("name: x\nsteps:\n  - send: {binary: -1}\n", 3, "'binary' is a whole number from 0");
+        fails("name: x\nsteps:\n  - send: {text: hi, fragments: 0}\n", 3, "'fragments' is a whole number from 1");
+        fails("name: x\nsteps:\n  - send: {text: hi, fragments: 5}\n", 3, "at most the text's length");
+        fails("name: x\nsteps:\n  - server: periodic\n    interval: 0ms\n", 3, "'interval' must be longer than 0");
+        fails("name: x\nsteps:\n  - server: periodic\n    text: \"100% %q\"\n", 3, "not a template");
+        fails("name: x\nsteps:\n  - server: close\n    code: 99999\n", 3, "close code a server may send");
+        fails("name: x\nsteps:\n  - server: close\n    code: 1006\n", 3, "close code a server may send");
+        fails("name: x\nsteps:\n  - server: reject\n    status: 200\n", 3, "refuses the upgrade");
+        fails("name: x\nsteps:\n  - server: refuse\n    on: maybe\n", 3, "'on' is true or false");
+        fails("name: x\nserver: {tls: \"yes please\"}\nsteps:\n  - reset\n", 2, "'tls' is true or false");
+        fails("name: x\nserver: {path: null}\nsteps:\n  - reset\n", 2, "'path' is a URL path");
+        fails("name: x\nneeds: [bench_control]\nsteps:\n  - set_pin: {pin: 99999, value: 1}\n", 4, "'pin' is a whole number from 0 to 39");
+        fails("name: x\nneeds: [bench_control]\nsteps:\n  - set_adc: {pin: 34, value: 70000}\n", 4, "'value' is a whole number from 0 to 65535");
+        fails("name: x\nsteps:\n  - expect: connected\n    mark: a\n  - measure: m\n    from: a\n    to: a\n  - assert: m\n    min: abc\n", 8,
+                "'min' is a number");
+        fails("name: x\nsteps:\n  - wait: 0s\n", 3, "'wait' must be longer than 0");
+        fails("name: x\ntimeout: 0s\nsteps:\n  - reset\n", 2, "'timeout' must be longer than 0");
+        fails("name: x\nsteps:\n  - repeat: 1000000000\n    steps: [reset]\n", 3, "'repeat' takes a whole number from 1 to 100000");
+    }
+
+    @Test
+    void unreadableFilesAreSaidInPlainWords() throws IOException {
+        Path latin1 = tmp.resolve("latin1.yaml");
+        Files.write(latin1, "name: x\ndescription: caf\u00e9\nsteps: [reset]\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> loader.load(latin1)).hasMessage(latin1 + ":2: not UTF-8 text: byte 0xE9 on line 2 (save the file as UTF-8)");
+        Path dir = Files.createDirectories(tmp.resolve("x.yaml"));
+        assertThatThrownBy(() -> loader.load(dir)).hasMessage(dir + ": cannot read the file: it is a folder");
+        Path gone = tmp.resolve("gone.yaml");
+        assertThatThrownBy(() -> loader.load(gone)).hasMessage(gone + ": cannot read the file: no such file or folder");
+        java.io.IOException denied = new java.nio.file.AccessDeniedException(gone.toString());
+        assertThat(FileErrors.plain(denied)).isEqualTo(gone + ": permission denied");
+    }
+
+    @Test
+    void everyBadFileIsReportedNotJustTheFirst() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("suite"));
+        Files.writeString(dir.resolve("a.yaml"), "name: a\nsteps:\n  - expct: connected\n");
+        Files.writeString(dir.resolve("b.yaml"), "name: b\nsteps:\n  - reset\n");
+        Files.writeString(dir.resolve("c.yaml"), "name: c\nsteps:\n  - wait: soon\n");
+        Files.writeString(dir.resolve("d.yaml"), "name: b\nsteps:\n  - reset\n");
+        assertThatThrownBy(() -> loader.loadAll(List.of(dir)))
+                .hasMessageContaining(dir.resolve("a.yaml") + ":3: unknown step 'expct'")
+                .hasMessageContaining(dir.resolve("c.yaml") + ":3: 'wait' must be a duration")
+                .hasMessageContaining(dir.resolve("d.yaml") + ":1: another scenario is also named 'b'")
+                .hasMessageEndingWith("3 problems in the scenario files");
+    }
+
+    @Test
+    void defaultsAreCheckedLikeAScenariosConfig() throws IOException {
+        Path d = tmp.resolve("defaults.yaml");
+        Files.writeString(d, "config:\n  PING_INTERVAL_MS: 0x10\n");
+        assertThatThrownBy(() -> ScenarioLoader.loadDefaults(d)).hasMessageStartingWith(d + ":2: ").hasMessageContaining("not a number");
+        Files.writeString(d, "config:\n  lower: 1\n");
+        assertThatThrownBy(() -> ScenarioLoader.loadDefaults(d)).hasMessageStartingWith(d + ":2: ").hasMessageContaining("UPPER_CASE");
+        Files.writeString(d, "config:\n  A: 1\n  A: 2\n");
+        assertThatThrownBy(() -> ScenarioLoader.loadDefaults(d)).hasMessageStartingWith(d + ":3: ").hasMessageContaining("appears twice");
+    }
+
+    @Test
     void malformedYamlNamesTheLine() throws IOException {
         fails("name: x\nsteps:\n  - expect: connected\n   within: [\n", 4, "malformed YAML");
     }
@@ -151,7 +244,7 @@ class ScenarioLoaderTest {
         fails("name: x\nsteps:\n  - send: {raw: xyz}\n", 3, "hex bytes");
         fails("name: x\nsteps:\n  - measure: t\n    from: a\n    to: b\n", 3, "mark set earlier");
         fails("name: x\nsteps:\n  - assert: t\n    max: 3\n", 3, "no earlier 'measure'");
-        fails("name: x\nsteps:\n  - repeat: 0\n    steps: [reset]\n", 3, "positive whole number");
+        fails("name: x\nsteps:\n  - repeat: 0\n    steps: [reset]\n", 3, "whole number from 1");
         fails("name: x\nconfig: {ping: 1}\nsteps:\n  - reset\n", 2, "UPPER_CASE");
         fails("name: x\ntripwires: {sneeze: true}\nsteps:\n  - reset\n", 2, "unknown tripwire 'sneeze'", "traceback");
     }
@@ -179,7 +272,7 @@ class ScenarioLoaderTest {
         assertThat(s.serverFeatures()).containsExactly("close", "send", "send:size");
         fails("name: x\nsteps:\n  - proxy: flood\n", 3, "unknown proxy fault 'flood'", "drop, refuse, blackhole, latency");
         fails("name: x\nsteps:\n  - proxy: latency\n", 3, "'proxy: latency' needs 'delay'");
-        fails("name: x\nsteps:\n  - proxy: cut_after\n    bytes: lots\n", 3, "whole number 'bytes'");
+        fails("name: x\nsteps:\n  - proxy: cut_after\n    bytes: lots\n", 3, "'bytes' is a whole number");
         fails("name: x\nsteps:\n  - proxy: refuse\n    on: maybe\n", 3, "'on' is true or false");
         fails("name: x\nsteps:\n  - expect_backend_log: '(open'\n", 3, "bad regular expression");
     }
