@@ -2,6 +2,7 @@ package io.esp32hil.cli;
 
 import io.esp32hil.engine.Job;
 import io.esp32hil.engine.RunFolder;
+import io.esp32hil.engine.RunProgress;
 import io.esp32hil.engine.ScenarioResult;
 import io.esp32hil.engine.SimTarget;
 import io.esp32hil.engine.Status;
@@ -15,10 +16,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,29 +66,46 @@ final class RunCommand implements Callable<Integer> {
             throw new ScenarioException(suite.home(), 0, "--parallel must be 1 or more (0: automatic) and --repeat 1 or more");
         }
         List<Job> jobs = suite.jobs(scenarios, backends);
+        if ((long) jobs.size() * repeat > RunProgress.MAX_RUNS) {
+            throw new ScenarioException(suite.home(), 0, "--repeat " + repeat + " makes " + (long) jobs.size() * repeat + " runs of " + jobs.size()
+                    + " scenario(s); at most " + RunProgress.MAX_RUNS + " runs fit in one report");
+        }
         if (parallel == 0) {
             parallel = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         }
         Path root = reports != null ? reports.toAbsolutePath() : suite.reportsDir();
         String runId = RunFolder.create(root, LocalDateTime.now());
         ReportWriter writer = new ReportWriter(root, runId);
-        RunInfo info = new RunInfo(runId, t.name(), Instant.now(), commandLine(), false);
-        List<ScenarioResult> results = Collections.synchronizedList(new ArrayList<>());
+        RunInfo info = new RunInfo(runId, t.name(), Instant.now(), commandLine(), false, false);
+        SuiteRunner suiteRunner = new SuiteRunner(suite.runner(), t, parallel, repeat, System.out);
+        RunProgress plan = suiteRunner.plan(jobs);
+        // While the run goes on, every report shows the runs without a result as not run, so a killed
+        // run's report is never green; Ctrl-C writes the last one, and no later write may replace it.
+        AtomicBoolean interrupted = new AtomicBoolean();
         Thread onInterrupt = new Thread(() -> {
-            // Ctrl-C: the boards are stopped by their own shutdown hooks; keep what was learned
-            writer.write(new RunInfo(runId, t.name(), info.started(), info.command(), true), List.copyOf(results));
+            synchronized (writer) {
+                interrupted.set(true);
+                plan.stop();
+                writer.write(info.stoppedByUser(), plan.resultsSoFar("the run was interrupted"));
+            }
             System.err.println("hil: interrupted; report so far: " + writer.html());
         }, "hil-report-on-exit");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
-        System.out.printf("hil: %d scenario(s) on %s, %d at a time; logs and report in %s%n", jobs.size() * repeat, t.name(),
-                Math.min(parallel, t.maxParallel()), writer.dir());
-        writer.write(info, List.of());
-        List<ScenarioResult> all = new SuiteRunner(suite.runner(), t, parallel, repeat, System.out).runJobs(jobs, writer.dir(), r -> {
-            results.add(r);
-            writer.write(info, List.copyOf(results));
-        });
-        Runtime.getRuntime().removeShutdownHook(onInterrupt);
-        writer.write(info, all);
+        List<ScenarioResult> all;
+        try {
+            System.out.printf("hil: %d scenario(s) on %s, %d at a time; logs and report in %s%n", plan.total(), t.name(),
+                    Math.min(parallel, t.maxParallel()), writer.dir());
+            String unfinished = "no result yet when this report was written";
+            writeUnlessInterrupted(writer, interrupted, info.running(), plan.resultsSoFar(unfinished));
+            all = suiteRunner.run(plan, writer.dir(), r -> writeUnlessInterrupted(writer, interrupted, info.running(), plan.resultsSoFar(unfinished)));
+            writeUnlessInterrupted(writer, interrupted, info.finished(), all);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it writes the report
+            }
+        }
         Map<Status, Integer> c = ReportWriter.counts(all);
         System.out.printf("hil: %d passed, %d failed, %d timed out, %d errors, %d skipped in %.0f s%n", c.get(Status.PASSED), c.get(Status.FAILED),
                 c.get(Status.TIMED_OUT), c.get(Status.ERROR), c.get(Status.SKIPPED), java.time.Duration.between(info.started(), Instant.now()).toMillis() / 1000.0);
@@ -96,6 +114,14 @@ final class RunCommand implements Callable<Integer> {
             return Hil.FAILED;
         }
         return c.get(Status.ERROR) > 0 ? Hil.INFRASTRUCTURE : Hil.PASSED;
+    }
+
+    private static void writeUnlessInterrupted(ReportWriter writer, AtomicBoolean interrupted, RunInfo info, List<ScenarioResult> results) {
+        synchronized (writer) {
+            if (!interrupted.get()) {
+                writer.write(info, results);
+            }
+        }
     }
 
     private String commandLine() {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -14,7 +15,8 @@ import java.util.function.Consumer;
 /**
  * Runs scenarios on a target, several boards at once where the target allows, each scenario
  * {@code repeat} times, and reports each result as soon as it is known (so a report can be written
- * even when the run is cut short).
+ * even when the run is cut short). Each board's thread takes the next run when it is free: nothing
+ * is made up front for runs that have not started.
  */
 public final class SuiteRunner {
     private final ScenarioRunner runner;
@@ -38,41 +40,51 @@ public final class SuiteRunner {
 
     /** Each job, results in the jobs' order; a job with a skip reason is reported skipped without starting anything. */
     public List<ScenarioResult> runJobs(List<Job> jobs, Path runDir, Consumer<ScenarioResult> onResult) throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
+        return run(plan(jobs), runDir, onResult);
+    }
+
+    /** The plan for these jobs on this runner's target, to follow while it runs. */
+    public RunProgress plan(List<Job> jobs) {
+        return new RunProgress(jobs, repeat, target.name());
+    }
+
+    /** Runs the plan; results in the jobs' order. */
+    public List<ScenarioResult> run(RunProgress plan, Path runDir, Consumer<ScenarioResult> onResult) throws InterruptedException {
+        int boards = (int) Math.max(1, Math.min(parallel, plan.total()));
+        ExecutorService pool = Executors.newFixedThreadPool(boards, r -> {
             Thread t = new Thread(r, "suite");
             t.setDaemon(true);
             return t;
         });
-        List<Future<ScenarioResult>> futures = new ArrayList<>();
-        int total = jobs.size() * repeat;
-        int[] done = {0};
-        for (Job job : jobs) {
-            for (int k = 1; k <= repeat; k++) {
-                int rep = repeat > 1 ? k : 0;
-                futures.add(pool.submit(() -> {
-                    ScenarioResult r = job.skip() != null ? runner.skipped(job.scenario(), target, job.backend(), runDir, rep, job.skip())
-                            : runner.run(job.scenario(), target, job.backend(), runDir, rep);
-                    synchronized (done) {
-                        done[0]++;
-                        progress.printf(Locale.ROOT, "[%d/%d] %-9s %-44s %6.1f s%s%n", done[0], total, r.status(), r.displayName(),
+        List<Future<?>> workers = new ArrayList<>();
+        Object printing = new Object();
+        for (int i = 0; i < boards; i++) {
+            workers.add(pool.submit(() -> {
+                for (RunProgress.Task task; (task = plan.next()) != null; ) {
+                    Job job = task.job();
+                    ScenarioResult r = job.skip() != null ? runner.skipped(job.scenario(), target, job.backend(), runDir, task.repetition(), job.skip())
+                            : runner.run(job.scenario(), target, job.backend(), runDir, task.repetition());
+                    synchronized (printing) {
+                        long done = plan.finished(task, r);
+                        progress.printf(Locale.ROOT, "[%d/%d] %-9s %-44s %6.1f s%s%n", done, plan.total(), r.status(), r.displayName(),
                                 r.duration().toMillis() / 1000.0, r.status() == Status.PASSED ? "" : "  " + firstLine(r.message()));
                         onResult.accept(r);
                     }
-                    return r;
-                }));
-            }
+                }
+                return null;
+            }));
         }
-        List<ScenarioResult> results = new ArrayList<>();
         try {
-            for (Future<ScenarioResult> f : futures) {
-                results.add(f.get());
+            for (Future<?> f : workers) {
+                f.get();
             }
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("the suite runner failed: " + e.getCause(), e.getCause());
         } finally {
+            plan.stop();
             pool.shutdownNow();
         }
-        return results;
+        return plan.results();
     }
 
     private static String firstLine(String s) {

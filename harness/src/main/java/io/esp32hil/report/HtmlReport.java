@@ -38,16 +38,22 @@ final class HtmlReport {
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>HIL run ").append(esc(run.id())).append("</title>\n<style>")
                 .append("body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:32px}")
                 .append("table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}")
-                .append(".passed{color:#1a7f37}.failed,.timed_out,.error{color:#cf222e;font-weight:600}.skipped{color:#777}")
+                .append(".passed{color:#1a7f37}.failed,.timed_out,.error,.not_run{color:#cf222e;font-weight:600}.skipped{color:#777}")
                 .append("pre{background:#f6f8fa;padding:8px;overflow-x:auto;font-size:12px}.tl td{font:12px ui-monospace,monospace;white-space:pre-wrap}")
                 .append(".serial{color:#0550ae}.server{color:#8250df}.backend{color:#953800}.proxy{color:#0a7c86}.harness{color:#6e7781}")
                 .append(".tripwire{background:#ffebe9}")
                 .append("details{margin:8px 0}summary{cursor:pointer}.legend span{display:inline-block;margin-right:12px}")
                 .append(".sw{display:inline-block;width:10px;height:10px;margin-right:4px}</style></head><body>\n");
-        h.append("<h1>HIL run ").append(esc(run.id())).append(" on ").append(esc(run.target())).append(run.interrupted() ? " (interrupted)" : "").append("</h1>\n");
+        h.append("<h1>HIL run ").append(esc(run.id())).append(" on ").append(esc(run.target())).append(run.interrupted() ? " (interrupted)" : run.complete() ? "" : " (not finished)").append("</h1>\n");
+        if (!run.complete()) {
+            h.append("<p class=\"not_run\">").append(run.interrupted() ? "The run was interrupted: "
+                    : "The run had not finished when this was written (if it is no longer running, it was killed): ")
+                    .append("the scenarios marked <i>not run</i> have no result.</p>\n");
+        }
         h.append("<p>").append(c.get(Status.PASSED)).append(" passed, ").append(c.get(Status.FAILED)).append(" failed, ")
                 .append(c.get(Status.TIMED_OUT)).append(" timed out, ").append(c.get(Status.ERROR)).append(" errors, ")
-                .append(c.get(Status.SKIPPED)).append(" skipped. Started ").append(esc(run.started().toString())).append(". Command: <code>")
+                .append(c.get(Status.SKIPPED)).append(" skipped")
+                .append(c.get(Status.NOT_RUN) > 0 ? ", " + c.get(Status.NOT_RUN) + " not run" : "").append(". Started ").append(esc(run.started().toString())).append(". Command: <code>")
                 .append(esc(run.command())).append("</code></p>\n");
         matrix(h, results);
         h.append("<table><tr><th>scenario</th><th>status</th><th>time</th><th>metrics</th><th>why</th></tr>\n");

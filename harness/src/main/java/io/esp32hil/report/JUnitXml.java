@@ -15,7 +15,7 @@ final class JUnitXml {
         double total = results.stream().mapToLong(r -> r.duration().toMillis()).sum() / 1000.0;
         StringBuilder x = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         x.append(String.format(Locale.ROOT, "<testsuite name=\"hil.%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\" timestamp=\"%s\">%n",
-                esc(run.target()), results.size(), c.get(Status.FAILED) + c.get(Status.TIMED_OUT), c.get(Status.ERROR), c.get(Status.SKIPPED),
+                esc(run.target()), results.size(), c.get(Status.FAILED) + c.get(Status.TIMED_OUT), c.get(Status.ERROR) + c.get(Status.NOT_RUN), c.get(Status.SKIPPED),
                 total, run.started()));
         for (ScenarioResult r : results) {
             x.append(String.format(Locale.ROOT, "  <testcase classname=\"scenarios.%s\" name=\"%s\" file=\"%s\" time=\"%.3f\">%n",
@@ -31,6 +31,7 @@ final class JUnitXml {
                 case FAILED, TIMED_OUT -> x.append("    <failure type=\"").append(r.status().name().toLowerCase(Locale.ROOT)).append("\" message=\"")
                         .append(esc(first)).append("\">").append(esc(msg)).append("</failure>\n");
                 case ERROR -> x.append("    <error message=\"").append(esc(first)).append("\">").append(esc(msg)).append("</error>\n");
+                case NOT_RUN -> x.append("    <error type=\"not_run\" message=\"").append(esc(first)).append("\"/>\n");
                 case SKIPPED -> x.append("    <skipped message=\"").append(esc(first)).append("\"/>\n");
                 default -> { }
             }

@@ -80,7 +80,7 @@ public final class ReportWriter {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("run", run.id()).put("target", run.target()).put("started", run.started().toString())
-                .put("command", run.command()).put("interrupted", run.interrupted());
+                .put("command", run.command()).put("complete", run.complete()).put("interrupted", run.interrupted());
         ObjectNode summary = root.putObject("summary");
         counts(results).forEach((k, v) -> summary.put(k.name().toLowerCase(Locale.ROOT), v));
         ArrayNode list = root.putArray("scenarios");
@@ -94,7 +94,7 @@ public final class ReportWriter {
             }
             ObjectNode m = o.putObject("metrics");
             r.metrics().forEach(m::put);
-            o.put("logs", String.valueOf(r.logDir()));
+            o.put("logs", r.logDir() == null ? null : r.logDir().toString());
             ArrayNode tl = o.putArray("timeline");
             Timeline clock = new Timeline(r.startNanos());
             for (Timeline.Entry e : r.timeline()) {

@@ -119,14 +119,15 @@ class HilCommandTest {
         }
     }
 
-    @Test
-    void anInterruptedRunLeavesAReportAndNoChildProcess() throws Exception {
+    /** Starts hil run in a process of its own and waits until the board of scenario 'slow' is connected. */
+    private Process startSlowRun(Path reports, String... more) throws Exception {
         Path slow = tmp.resolve("slow.yaml");
         Files.writeString(slow, "name: slow\nsteps:\n  - expect: connected\n    within: 30s\n  - wait: 60s\n");
-        Path reports = tmp.resolve("reports");
+        Files.writeString(tmp.resolve("later.yaml"), "name: later\nsteps:\n  - expect: connected\n    within: 30s\n");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dhil.home=" + HOME, "-cp", System.getProperty("java.class.path"), "io.esp32hil.cli.Hil",
-                "run", slow.toString(), "--reports", reports.toString()));
+                "run", slow.toString(), tmp.resolve("later.yaml").toString(), "--parallel", "1", "--reports", reports.toString()));
+        cmd.addAll(List.of(more));
         Process hil = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("hil.out").toFile()).start();
         // Interrupt once the board is connected, i.e. in the middle of the scenario's steps.
         await().alias("the board connected in the child run").atMost(Duration.ofSeconds(60)).until(() -> {
@@ -138,6 +139,13 @@ class HilCommandTest {
                         .anyMatch(f -> readQuietly(f).contains("[ws] connected url="));
             }
         });
+        return hil;
+    }
+
+    @Test
+    void anInterruptedRunLeavesAReportThatSaysSoAndNoChildProcess() throws Exception {
+        Path reports = tmp.resolve("reports");
+        Process hil = startSlowRun(reports);
         List<ProcessHandle> children = hil.descendants().toList();
         assertThat(children).as("the board the run started").isNotEmpty();
         hil.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the JVM runs its shutdown hooks
@@ -148,7 +156,44 @@ class HilCommandTest {
         }
         JsonNode results = new ObjectMapper().readTree(reports.resolve("latest/results.json").toFile());
         assertThat(results.path("interrupted").asBoolean()).isTrue();
+        assertThat(results.path("complete").asBoolean()).isFalse();
+        assertThat(results.path("scenarios").findValuesAsText("status")).containsExactly("not_run", "not_run");
+        assertThat(results.path("scenarios").findValuesAsText("message")).containsExactly(
+                "it was still running: the run was interrupted", "not run: the run was interrupted");
+        String junit = Files.readString(reports.resolve("latest/junit.xml"));
+        assertThat(junit).contains("tests=\"2\" failures=\"0\" errors=\"2\"").contains("<error type=\"not_run\"");
         assertThat(Files.readString(reports.resolve("latest/report.html"))).contains("(interrupted)");
         assertThat(Files.readString(tmp.resolve("hil.out"))).contains("hil: interrupted; report so far:");
+    }
+
+    @Test
+    void aKilledRunsReportSaysItIsNotCompleteAndNotGreen() throws Exception {
+        Path reports = tmp.resolve("reports");
+        Process hil = startSlowRun(reports);
+        List<ProcessHandle> children = hil.descendants().toList();
+        hil.destroyForcibly(); // SIGKILL: no shutdown hook runs, only what was written before stays
+        assertThat(hil.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        for (ProcessHandle child : children) { // the simulator notices its parent is gone
+            child.onExit().get(20, TimeUnit.SECONDS);
+        }
+        JsonNode results = new ObjectMapper().readTree(reports.resolve("latest/results.json").toFile());
+        assertThat(results.path("complete").asBoolean()).isFalse();
+        assertThat(results.path("interrupted").asBoolean()).isFalse();
+        assertThat(Files.readString(reports.resolve("latest/junit.xml"))).contains("errors=\"2\"").doesNotContain("errors=\"0\"");
+        assertThat(Files.readString(reports.resolve("latest/report.html"))).contains("(not finished)");
+    }
+
+    @Test
+    void repeatIsRefusedWhenTooLargeAndTheReportsRootIsCheckedBeforeTheRun() throws IOException {
+        Path scenario = Path.of(HOME, "scenarios", "connect-boot-to-connected.yaml");
+        Outcome huge = hil("run", scenario.toString(), "--repeat", "2000000000", "--reports", tmp.resolve("r").toString());
+        assertThat(huge.code()).isEqualTo(2);
+        assertThat(huge.err()).contains("--repeat 2000000000 makes 2000000000 runs").doesNotContain("Exception");
+        Path file = Files.writeString(tmp.resolve("plain-file"), "x");
+        Outcome unwritable = hil("run", scenario.toString(), "--reports", file.resolve("reports").toString());
+        assertThat(unwritable.code()).isEqualTo(2);
+        assertThat(unwritable.err()).contains("hil: cannot create a report folder in " + file.resolve("reports")).contains("is not a folder")
+                .doesNotContain("Exception").doesNotContain("at io.esp32hil");
+        assertThat(unwritable.out()).doesNotContain("PASSED");
     }
 }
