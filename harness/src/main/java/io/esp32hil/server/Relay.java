@@ -91,6 +91,9 @@ final class Relay {
         return List.copyOf(links.values());
     }
 
+    /** How long a closed connection waits for the board to close its side (a board's close timeout is 1-2 s). */
+    static final java.time.Duration LINGER = java.time.Duration.ofSeconds(3);
+
     private void acceptLoop(ServerSocket socket) {
         while (!socket.isClosed()) {
             try {
@@ -204,6 +207,13 @@ final class Relay {
         volatile Socket upstream;
         volatile boolean blackholed;
         volatile boolean paused;
+        // Java-WebSocket closes its socket the moment its own close frame is out. Closing the board's
+        // connection then, with the board's answer (or a message) still on its way, makes the kernel
+        // reset it, and the board sees 1006 instead of the close. So once the endpoint has ended, the
+        // board's bytes are read and dropped until its close frame is in (or it closes, or LINGER).
+        private volatile boolean endpointEnded;
+        private final CloseFrameWatch boardFrames = new CloseFrameWatch();
+        private final java.util.concurrent.CountDownLatch boardDone = new java.util.concurrent.CountDownLatch(1);
         private final Object clientOut = new Object();
 
         Link(int id, Socket client) {
@@ -219,12 +229,19 @@ final class Relay {
                 while (true) {
                     int n = in.read(buf);
                     if (n < 0) {
+                        if (!fromClient) {
+                            lingerAfterEndpointClosed();
+                        }
                         break;
                     }
                     if (fromClient) {
                         awaitUnpaused(); // what was read waits too: the endpoint sees nothing until reading resumes
+                        boardFrames.accept(buf, 0, n);
+                        if (boardFrames.closeSeen()) {
+                            boardDone.countDown();
+                        }
                     }
-                    if (blackholed) {
+                    if (blackholed || fromClient && endpointEnded) {
                         continue;
                     }
                     if (fromClient) {
@@ -241,8 +258,18 @@ final class Relay {
                 // one side went away: end both
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                if (fromClient) {
+                    boardDone.countDown();
+                }
             }
             close();
+        }
+
+        /** The endpoint has ended: the connection ends once the board's close frame is in, as the close handshake has it. */
+        private void lingerAfterEndpointClosed() throws InterruptedException {
+            endpointEnded = true;
+            boardDone.await(LINGER.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
 
         private synchronized void awaitUnpaused() throws InterruptedException {

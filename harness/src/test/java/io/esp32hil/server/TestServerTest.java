@@ -92,6 +92,43 @@ class TestServerTest {
     }
 
     @Test
+    void aGracefulStopWaitsForTheBoardsCloseFrameBeforeItEndsTheConnection() throws Exception {
+        try (Socket s = handshake()) {
+            OutputStream out = s.getOutputStream();
+            out.write(clientFrame(0x1, "a message the server has not read yet"));
+            server.stop(true);
+            InputStream in = s.getInputStream();
+            byte[] close;
+            int opcode;
+            do { // the echo of the message may come first
+                opcode = in.read();
+                close = in.readNBytes(in.read());
+            } while (opcode == 0x81);
+            assertThat(opcode).as("FIN + close opcode").isEqualTo(0x88);
+            assertThat(((close[0] & 0xff) << 8) | (close[1] & 0xff)).isEqualTo(1001);
+            // The board has not answered yet: the server must still hold the connection open for it.
+            s.setSoTimeout(300);
+            assertThatThrownBy(in::read).as("the server waits for the close handshake").isInstanceOf(java.net.SocketTimeoutException.class);
+            out.write(clientFrame(0x1, "sent before the board saw the close"));
+            out.write(clientFrame(0x8, "\u0003\u00e9"));
+            s.setSoTimeout((int) Relay.LINGER.toMillis() + 2000);
+            assertThat(in.read()).as("a clean end (FIN) once the board has answered, no reset").isEqualTo(-1);
+        }
+        expectEvent(Kind.STOPPED);
+    }
+
+    /** A client's frame: FIN set, masked with a zero key (so the payload is as written). */
+    private static byte[] clientFrame(int opcode, String payload) {
+        byte[] data = payload.getBytes(StandardCharsets.ISO_8859_1);
+        java.io.ByteArrayOutputStream f = new java.io.ByteArrayOutputStream();
+        f.write(0x80 | opcode);
+        f.write(0x80 | data.length);
+        f.writeBytes(new byte[4]);
+        f.writeBytes(data);
+        return f.toByteArray();
+    }
+
+    @Test
     void stopRefusesUntilRestartOnTheSamePort() throws Exception {
         Client c = Client.connect(server.url());
         expectEvent(Kind.OPEN);
