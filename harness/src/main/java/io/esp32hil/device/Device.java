@@ -37,6 +37,11 @@ public interface Device extends AutoCloseable {
     /** The Wi-Fi network the firmware should join and the host address under which it reaches this machine. */
     Network network();
 
+    /** Why the board can no longer be reached (its simulator or CLI process ended), or empty while it can. */
+    default Optional<String> gone() {
+        return Optional.empty();
+    }
+
     /**
      * The folder that holds this board's flash when it is a temporary one made for this device alone
      * (a simulated board's): after {@link #close()} the caller may keep a copy, then removes it.

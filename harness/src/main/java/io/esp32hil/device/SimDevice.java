@@ -60,6 +60,11 @@ public final class SimDevice implements Device {
     }
 
     @Override
+    public Optional<String> gone() {
+        return board.exited();
+    }
+
+    @Override
     public Optional<Path> temporaryFlash() {
         return Optional.ofNullable(temporaryFlash);
     }

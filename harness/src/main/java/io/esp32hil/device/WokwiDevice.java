@@ -136,6 +136,11 @@ public final class WokwiDevice implements Device {
         return network;
     }
 
+    @Override
+    public Optional<String> gone() {
+        return process.isAlive() ? Optional.empty() : Optional.of("wokwi-cli ended with exit code " + process.exitValue());
+    }
+
     private void checkAlive() {
         if (process.isAlive() && console.awaitEnd(Duration.ZERO)) {
             // its output has ended, so the process is on its way out: let it finish, to report its exit code

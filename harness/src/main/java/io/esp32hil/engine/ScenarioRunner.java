@@ -67,6 +67,13 @@ public final class ScenarioRunner {
         }
     }
 
+    /** The board went away under the scenario (its simulator died): an infrastructure error, not the firmware's failure. */
+    static final class BoardGone extends RuntimeException {
+        BoardGone(String message) {
+            super(message);
+        }
+    }
+
     public ScenarioResult run(Scenario scenario, Target target, Path runDir, int repetition) {
         return run(scenario, target, BackendSpec.BUILT_IN, runDir, repetition);
     }
@@ -129,7 +136,9 @@ public final class ScenarioRunner {
                 } else {
                     status = Status.ERROR;
                     // a backend's own message says what failed and where its log is; other causes need their type
-                    message = cause instanceof io.esp32hil.backend.BackendException ? cause.getMessage()
+                    String gone = run.boardGone();
+                    message = cause instanceof BoardGone || cause instanceof io.esp32hil.backend.BackendException ? cause.getMessage()
+                            : gone != null ? gone + "; then: " + cause.getMessage()
                             : cause.getClass().getSimpleName() + ": " + cause.getMessage();
                 }
             } catch (InterruptedException e) {
@@ -383,6 +392,16 @@ public final class ScenarioRunner {
             if (tripped != null) {
                 throw new StepFailed(tripped + failureContext());
             }
+            String gone = boardGone();
+            if (gone != null) {
+                throw new BoardGone(gone + failureContext());
+            }
+        }
+
+        /** Why the board went away, with when, or null while it is there. */
+        String boardGone() {
+            Device d = device;
+            return d == null ? null : d.gone().map(why -> String.format(Locale.ROOT, "%s, at %.1f s", why, timeline.seconds(System.nanoTime()))).orElse(null);
         }
 
         private void note(String text) {

@@ -29,6 +29,7 @@ public final class SimulatedBoard implements AutoCloseable {
     private static final Pattern CONTROL_PORT = Pattern.compile("esp32sim: control port (\\d+)");
 
     private final Process process;
+    private volatile boolean closing;
     private final SerialConsole console;
     private final Thread shutdownHook;
     private final CompletableFuture<Integer> controlPort = new CompletableFuture<>();
@@ -100,6 +101,20 @@ public final class SimulatedBoard implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Why the simulator process ended by itself ("the simulator exited, signal 9"), or empty while it runs or once close() began. */
+    public java.util.Optional<String> exited() {
+        if (closing || process.isAlive()) {
+            return java.util.Optional.empty();
+        }
+        int code = process.exitValue();
+        // on Unix a process killed by signal N reports 128 + N
+        String how = code > 128 && code < 160 ? "signal " + (code - 128) : "exit code " + code;
+        // its last word, unless that is one of its announcements
+        String said = stderr.toString().lines().filter(l -> !l.startsWith("esp32sim: control port") && !l.startsWith("esp32sim: console on"))
+                .reduce((x, y) -> y).orElse("").strip();
+        return java.util.Optional.of("the simulator exited, " + how + (said.isEmpty() ? "" : " (it said: " + said + ")"));
+    }
+
     /** The bench control channel (the board must have been built with {@code withControl()}). */
     public synchronized ControlClient control() {
         if (control == null) {
@@ -134,6 +149,7 @@ public final class SimulatedBoard implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         if (control != null) {
             control.close();
         }

@@ -172,6 +172,25 @@ class ScenarioRunnerTest {
         assertThat(runDir.resolve("linked/linked.log")).exists();
     }
 
+    @Test
+    void aBoardWhoseSimulatorDiesIsAnErrorAtOnceNotAFirmwareFailureAfterTheWait() throws Exception {
+        Scenario s = scenario("name: board-dies\nsteps:\n  - expect: connected\n    within: 20s\n  - wait: 90s\n");
+        Thread killer = new Thread(() -> {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+                Path log = tmp.resolve("run/board-dies/board-dies.log");
+                return Files.exists(log) && Files.readString(log).contains("[ws] connected");
+            });
+            ProcessHandle.current().descendants().filter(p -> p.info().command().orElse("").contains("node")).forEach(ProcessHandle::destroyForcibly);
+        });
+        killer.start();
+        ScenarioResult r = run(s, FIRMWARE, new SimTarget());
+        killer.join();
+        assertThat(r.status()).as(r.message()).isEqualTo(Status.ERROR);
+        assertThat(r.message()).containsPattern("^the simulator exited, signal 9, at \\d+\\.\\d s");
+        assertThat(r.failedStep().line()).isEqualTo(5);
+        assertThat(r.duration()).as("noticed during the 90 s wait, not after it").isLessThan(java.time.Duration.ofSeconds(60));
+    }
+
     private static void copyFirmware(Path to) throws IOException {
         try (var files = Files.walk(FIRMWARE)) {
             for (Path f : files.toList()) {
