@@ -25,13 +25,15 @@ options:
                        without PSRAM); going past it raises MemoryError
   --seed N             make os.urandom and random reproducible
   --mac HEX            12 hex digits of the Wi-Fi MAC address (default 246f28a1b2c3)
+  --supervised         a test harness runs this board: SIGINT (Ctrl-C at the harness's
+                       terminal) is the harness's to act on, which stops the board itself
   -h, --help           show this help
 `;
 
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-  const opts = { flash: null, wifi: [], joinMs: 800, control: null, pty: null, heapBudget: 114688, seed: null, mac: '246f28a1b2c3' };
+  const opts = { flash: null, wifi: [], joinMs: 800, control: null, pty: null, heapBudget: 114688, seed: null, mac: '246f28a1b2c3', supervised: false };
   const int = (name, value, min) => {
     if (value === undefined || !/^\d+$/.test(value) || Number(value) < min) {
       throw new UsageError(`${name} needs a whole number${min > 0 ? ` of at least ${min}` : ''}, got ${JSON.stringify(value)}`);
@@ -66,6 +68,9 @@ function parseArgs(argv) {
         break;
       case '--heap-budget':
         opts.heapBudget = int(arg, value(), 4096);
+        break;
+      case '--supervised':
+        opts.supervised = true;
         break;
       case '--seed':
         opts.seed = int(arg, value(), 0);
@@ -193,7 +198,12 @@ async function main(argv) {
   setInterval(() => {
     if (process.ppid !== parent) exit(0);
   }, 500).unref();
-  for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT']) process.on(sig, () => exit(0));
+  for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => exit(0));
+  // Ctrl-C at a terminal reaches every process of the job. A supervised board leaves it to its
+  // harness, which stops the board when it acts on it; a harness that ignores SIGINT keeps its board.
+  process.on('SIGINT', () => {
+    if (!opts.supervised) exit(0);
+  });
 
   board.start('power');
 }

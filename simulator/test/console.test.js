@@ -157,6 +157,20 @@ test('the process ends when stdin closes, after running what it received', async
   assert.match(sim.out, />>> print\(1\)\r\n1\r\n/);
 });
 
+test('SIGINT powers a board off, unless a harness supervises it', async (t) => {
+  const alone = new Sim(['--flash', tempDir()]);
+  await alone.expect('>>> ');
+  alone.proc.kill('SIGINT');
+  assert.strictEqual(await alone.exited, 0);
+  const supervised = new Sim(['--flash', tempDir(), '--supervised']);
+  t.after(() => supervised.kill());
+  await supervised.expect('>>> ');
+  supervised.proc.kill('SIGINT');
+  supervised.write('print(6 * 7)\r');
+  await supervised.expect('42');
+  assert.strictEqual(supervised.proc.exitCode, null);
+});
+
 test('a bad option prints usage and exits 2', async () => {
   const sim = new Sim(['--frobnicate']);
   const code = await sim.exited;

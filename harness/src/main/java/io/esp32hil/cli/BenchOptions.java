@@ -47,6 +47,9 @@ final class BenchOptions {
                 yield new SerialTarget(s);
             }
             case "wokwi" -> {
+                if (wokwiTimeout < 1) {
+                    throw new UsageException("--wokwi-timeout " + wokwiTimeout + " is seconds, 1 or more");
+                }
                 WokwiSettings w = WokwiSettings.load(System.getenv(), System.getProperty("hil.wokwi.cli"), firmware, serverHost,
                         java.time.Duration.ofSeconds(wokwiTimeout));
                 System.out.println("hil: Wokwi with " + w.firmware().getFileName() + "; the board reaches the test server at " + w.serverHost());

@@ -20,6 +20,7 @@ final class DeployCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkUrl(url);
         Suite suite = Suite.locate();
         try (SerialDevice device = bench.open(suite, "deploy")) {
             Map<String, Object> config = new LinkedHashMap<>();
@@ -31,5 +32,19 @@ final class DeployCommand implements Callable<Integer> {
                     + (r.unchanged().isEmpty() ? "none" : String.join(", ", r.unchanged())) + "; restarted by " + r.reset().description());
         }
         return Hil.PASSED;
+    }
+
+    /** The firmware takes ws:// and wss:// URLs with a host; anything else would only fail on the board. */
+    static void checkUrl(String url) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || !("ws".equals(uri.getScheme()) || "wss".equals(uri.getScheme())) || uri.getHost() == null || uri.getUserInfo() != null) {
+            throw new UsageException("--url '" + io.esp32hil.secrets.Secrets.redactQueries(url)
+                    + "' is not a WebSocket URL the firmware takes: ws:// or wss://, a host, no user:password@ (like ws://192.168.1.20:8080/)");
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.esp32hil.cli;
 
 import io.esp32hil.backend.BackendException;
+import io.esp32hil.device.DeviceException;
 import io.esp32hil.engine.RunFolder;
 import io.esp32hil.scenario.ScenarioException;
 import picocli.CommandLine;
@@ -36,8 +37,8 @@ public final class Hil implements Runnable {
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             message.lines().forEach(line -> cmd.getErr().println("hil: " + line));
-            return e instanceof ScenarioException || e instanceof RunFolder.Unwritable || e instanceof BackendException b && b.configuration()
-                    ? USAGE : INFRASTRUCTURE;
+            return e instanceof ScenarioException || e instanceof RunFolder.Unwritable || e instanceof UsageException
+                    || e instanceof BackendException b && b.configuration() || e instanceof DeviceException d && d.configuration() ? USAGE : INFRASTRUCTURE;
         });
         return cli.execute(args);
     }

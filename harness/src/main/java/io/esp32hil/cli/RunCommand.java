@@ -94,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
         List<ScenarioResult> all;
         try {
             System.out.printf("hil: %d scenario(s) on %s, %d at a time; logs and report in %s%n", plan.total(), t.name(),
-                    Math.min(parallel, t.maxParallel()), writer.dir());
+                    Math.min(Math.min(parallel, t.maxParallel()), plan.total()), writer.dir());
             String unfinished = "no result yet when this report was written";
             writeUnlessInterrupted(writer, interrupted, info.running(), plan.resultsSoFar(unfinished));
             all = suiteRunner.run(plan, writer.dir(), r -> writeUnlessInterrupted(writer, interrupted, info.running(), plan.resultsSoFar(unfinished)));

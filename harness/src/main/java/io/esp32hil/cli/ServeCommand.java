@@ -30,6 +30,15 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (port < 0 || port > 65535) {
+            throw new UsageException("--port " + port + " is not a TCP port (0 to 65535; 0 picks a free one)");
+        }
+        if (interval < 0) {
+            throw new UsageException("--interval " + interval + " is seconds between test messages, 0 or more");
+        }
+        if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ')) {
+            throw new UsageException("--path '" + path + "' is a URL path like /ws, starting with '/' and without spaces");
+        }
         Path logs = Suite.locate().reportsDir().resolve("serve");
         try (TestServer server = TestServer.builder().host(host).port(port).path(path).tls(tls).logDir(logs).start()) {
             server.log().onEvent(e -> System.out.println(e.describe()));
@@ -43,9 +52,12 @@ final class ServeCommand implements Callable<Integer> {
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; ) {
                 if (!command(server, line.strip())) {
-                    break;
+                    return Hil.PASSED;
                 }
             }
+            // No terminal (nohup, systemd, a container without -i): serve until a signal ends the JVM.
+            System.err.println("hil: no more commands on standard input; serving until Ctrl-C or SIGTERM");
+            new java.util.concurrent.CountDownLatch(1).await();
         }
         return Hil.PASSED;
     }

@@ -28,19 +28,40 @@ public record BenchSettings(String port, int baud, Device.Network network) {
                 throw new DeviceException("cannot read " + props + ": " + e.getMessage());
             }
         }
-        String ssid = pick(env.get("HIL_WIFI_SSID"), file.getProperty("wifi.ssid"));
-        String password = pick(env.get("HIL_WIFI_PASSWORD"), file.getProperty("wifi.password"));
-        if (ssid == null) {
-            throw new DeviceException("the bench board needs Wi-Fi credentials: set HIL_WIFI_SSID and HIL_WIFI_PASSWORD, or wifi.ssid and "
-                    + "wifi.password in " + props + " (git-ignored)");
-        }
-        String host = pick(serverHost, pick(env.get("HIL_SERVER_HOST"), file.getProperty("server.host")));
+        // The port first: without a board nothing else matters.
         String chosenPort = pick(port, pick(env.get("HIL_PORT"), file.getProperty("serial.port")));
         if (chosenPort == null) {
             chosenPort = SerialPorts.autoDetect();
+        } else if (chosenPort.startsWith("/") && !Files.exists(Path.of(chosenPort))) {
+            throw DeviceException.misconfigured("serial port " + chosenPort + " does not exist (given by " + (port != null ? "--port"
+                    : env.get("HIL_PORT") != null ? "HIL_PORT" : "serial.port in " + props) + "); ./hil ports lists the ports there are");
         }
-        int speed = baud != null ? baud : Integer.parseInt(pick(file.getProperty("serial.baud"), "115200"));
+        int speed = baud != null ? baud : baud(file.getProperty("serial.baud"), props);
+        if (speed < MIN_BAUD || speed > MAX_BAUD) {
+            throw DeviceException.misconfigured("--baud " + speed + " is not a serial speed an ESP32 runs at (" + MIN_BAUD + " to " + MAX_BAUD + "; stock MicroPython uses 115200)");
+        }
+        String ssid = pick(env.get("HIL_WIFI_SSID"), file.getProperty("wifi.ssid"));
+        String password = pick(env.get("HIL_WIFI_PASSWORD"), file.getProperty("wifi.password"));
+        if (ssid == null) {
+            throw DeviceException.misconfigured("the bench board needs Wi-Fi credentials: set HIL_WIFI_SSID and HIL_WIFI_PASSWORD, or wifi.ssid and "
+                    + "wifi.password in " + props + " (git-ignored)");
+        }
+        String host = pick(serverHost, pick(env.get("HIL_SERVER_HOST"), file.getProperty("server.host")));
         return new BenchSettings(chosenPort, speed, new Device.Network(ssid, password == null ? "" : password, host != null ? host : lanAddress()));
+    }
+
+    static final int MIN_BAUD = 300;
+    static final int MAX_BAUD = 5_000_000;
+
+    private static int baud(String text, Path props) {
+        if (text == null || text.isBlank()) {
+            return 115200;
+        }
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw DeviceException.misconfigured("serial.baud in " + props + " is a whole number like 115200, not '" + text.strip() + "'");
+        }
     }
 
     private static String pick(String first, String second) {

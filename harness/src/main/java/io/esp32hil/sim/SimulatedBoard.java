@@ -46,7 +46,8 @@ public final class SimulatedBoard implements AutoCloseable {
             throw new SimulatorException("the simulator's packages are not installed: run 'npm ci' in " + b.simulatorDir
                     + " (mvn does this for you)");
         }
-        List<String> cmd = new ArrayList<>(List.of(node, bin.toString(), "--flash", b.flashDir.toString()));
+        // supervised: a Ctrl-C reaches the simulator too, but stopping the board is this JVM's to do
+        List<String> cmd = new ArrayList<>(List.of(node, bin.toString(), "--supervised", "--flash", b.flashDir.toString()));
         cmd.addAll(b.options());
         try {
             Files.createDirectories(b.logDir);
@@ -274,6 +275,10 @@ public final class SimulatedBoard implements AutoCloseable {
             String configured = System.getProperty("hil.simulator.dir", System.getenv("HIL_SIMULATOR_DIR"));
             if (configured != null) {
                 return Path.of(configured).toAbsolutePath().normalize();
+            }
+            String home = System.getProperty("hil.home"); // the hil command says where the project is, whatever the working folder
+            if (home != null && Files.isRegularFile(Path.of(home, "simulator/bin/esp32sim"))) {
+                return Path.of(home, "simulator").toAbsolutePath().normalize();
             }
             for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
                 if (Files.isRegularFile(dir.resolve("simulator/bin/esp32sim"))) {

@@ -196,4 +196,59 @@ class HilCommandTest {
                 .doesNotContain("Exception").doesNotContain("at io.esp32hil");
         assertThat(unwritable.out()).doesNotContain("PASSED");
     }
+
+    @Test
+    void optionValuesThatCannotWorkAreUsageErrorsNamingTheOption() {
+        Outcome port = hil("serve", "--port", "70000");
+        assertThat(port.code()).isEqualTo(2);
+        assertThat(port.err()).contains("--port 70000 is not a TCP port").doesNotContain("Exception");
+        Outcome url = hil("deploy", "--url", "not-a-url");
+        assertThat(url.code()).isEqualTo(2);
+        assertThat(url.err()).contains("--url 'not-a-url' is not a WebSocket URL").doesNotContain("Exception");
+        Outcome token = hil("deploy", "--url", "http://host/ws?token=abc123");
+        assertThat(token.err()).contains("'http://host/ws?<redacted>'").doesNotContain("abc123");
+        Outcome baud = hil("monitor", "--port", "/dev/null", "--baud", "0");
+        assertThat(baud.code()).isEqualTo(2);
+        assertThat(baud.err()).contains("--baud 0 is not a serial speed").doesNotContain("Exception");
+        Outcome missing = hil("monitor", "--port", tmp.resolve("ttyNothing").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("serial port " + tmp.resolve("ttyNothing") + " does not exist (given by --port)");
+    }
+
+    /** The hil command as a process of its own, in the given working folder. */
+    private Process hilProcess(Path workingDir, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dhil.home=" + HOME, "-cp", System.getProperty("java.class.path"), "io.esp32hil.cli.Hil"));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(workingDir.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("hil.out").toFile()).start();
+    }
+
+    @Test
+    void runWorksFromAnyWorkingFolder() throws Exception {
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Process hil = hilProcess(elsewhere, "run", Path.of(HOME, "scenarios", "message-text.yaml").toString(), "--reports", tmp.resolve("r").toString());
+        assertThat(hil.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(tmp.resolve("hil.out"))).contains("PASSED    message-text");
+        assertThat(hil.exitValue()).isZero();
+    }
+
+    @Test
+    void serveKeepsServingWhenItsStandardInputEnds() throws Exception {
+        Process serve = hilProcess(tmp, "serve", "--host", "127.0.0.1", "--port", "0");
+        try {
+            serve.getOutputStream().close(); // as under nohup or systemd: nothing on stdin
+            String url = await().atMost(Duration.ofSeconds(30)).until(() -> {
+                var m = java.util.regex.Pattern.compile("test server on (ws://\\S+)").matcher(readQuietly(tmp.resolve("hil.out")));
+                return m.find() ? m.group(1) : null;
+            }, java.util.Objects::nonNull);
+            await().atMost(Duration.ofSeconds(10)).until(() -> readQuietly(tmp.resolve("hil.out")).contains("serving until Ctrl-C or SIGTERM"));
+            var ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(java.net.URI.create(url), new java.net.http.WebSocket.Listener() { }).get(10, TimeUnit.SECONDS);
+            ws.sendClose(1000, "bye").get(10, TimeUnit.SECONDS);
+            assertThat(serve.isAlive()).isTrue();
+        } finally {
+            serve.destroy();
+            assertThat(serve.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        }
+    }
 }
