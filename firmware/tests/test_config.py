@@ -49,5 +49,11 @@ def test_a_broken_config_py_is_named_in_the_error():
         _write("config.py", "import no_such_module\n")
         e = raises(wc.ConfigError, wc.load_config)
         assert "config.py" in str(e) and "no_such_module" in str(e), str(e)
+        for body, words in (("WS_URL = undefined_name\n", ("NameError", "undefined_name")), ("OUTBOX_SIZE = 1 // 0\n", ("ZeroDivisionError",)),
+                            ("WS_HEADERS = {'a': 1} + 2\n", ("TypeError",)), ("raise ValueError('nope')\n", ("ValueError", "nope"))):
+            _forget("config")
+            _write("config.py", body)
+            e = raises(wc.ConfigError, wc.load_config)
+            assert "config.py" in str(e) and all(w in str(e) for w in words), str(e)
     finally:
         _forget("config")

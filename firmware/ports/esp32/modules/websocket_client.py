@@ -120,6 +120,8 @@ def load_config(overrides=None):
             raise ConfigError("%s.py: %s" % (name, e))
         except SyntaxError as e:
             raise ConfigError("%s.py: %s" % (name, e))
+        except Exception as e:  # NameError, TypeError, ... raised while config.py runs
+            raise ConfigError("%s.py: %s: %s" % (name, type(e).__name__, e))
         for key in dir(mod):
             if key.isupper():
                 if key not in DEFAULTS:

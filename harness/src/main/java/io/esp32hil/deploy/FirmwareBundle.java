@@ -18,10 +18,15 @@ public final class FirmwareBundle {
 
     private FirmwareBundle() {}
 
-    /** websocket_client.py, boot.py and main.py from a firmware folder laid out like this repository's. */
+    /**
+     * websocket_client.py, ws_config.py, boot.py and main.py from a firmware folder laid out like this
+     * repository's: what a frozen build carries (the client and its frozen settings) plus the
+     * manual-upload entry points, so a broken ws_config.py fails the suite as it would fail a build.
+     */
     public static FirmwareBundle of(Path firmwareDir) {
         FirmwareBundle b = new FirmwareBundle();
         b.add("websocket_client.py", firmwareDir.resolve("ports/esp32/modules/websocket_client.py"));
+        b.add("ws_config.py", firmwareDir.resolve("ports/esp32/modules/ws_config.py"));
         b.add("boot.py", firmwareDir.resolve("esp32_websocket_client/boot.py"));
         b.add("main.py", firmwareDir.resolve("esp32_websocket_client/main.py"));
         return b;

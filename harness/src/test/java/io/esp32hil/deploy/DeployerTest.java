@@ -34,14 +34,14 @@ class DeployerTest {
             config.put("STATUS_INTERVAL_MS", 0);
 
             Deployer.Result first = Deployer.deploy(device, FirmwareBundle.of(FIRMWARE).config(config).files());
-            assertThat(first.written()).containsExactlyInAnyOrder("websocket_client.py", "boot.py", "main.py", "config.py");
+            assertThat(first.written()).containsExactlyInAnyOrder("websocket_client.py", "ws_config.py", "boot.py", "main.py", "config.py");
             assertThat(first.reset()).isEqualTo(ResetMethod.HARDWARE_LINE);
             device.console().expect("[ws] connected url=" + server.url(), T);
             server.log().await(e -> e.kind() == Kind.OPEN, "open", T);
 
             Deployer.Result same = Deployer.deploy(device, FirmwareBundle.of(FIRMWARE).config(config).files());
             assertThat(same.written()).isEmpty();
-            assertThat(same.unchanged()).hasSize(4);
+            assertThat(same.unchanged()).hasSize(5);
             assertThat(device.console().text()).contains("[ws] stopped reason=interrupted");
             device.console().expect("[ws] connected url=", T);
             server.log().await(e -> e.kind() == Kind.OPEN && e.connection() == 2, "a second connection", T);

@@ -81,6 +81,17 @@ class ScenarioRunnerTest {
     }
 
     @Test
+    void theFrozenSettingsAreDeployedTooSoABrokenWsConfigFailsTheSuite() throws IOException {
+        Path firmware = tmp.resolve("firmware");
+        copyFirmware(firmware);
+        Files.writeString(firmware.resolve("ports/esp32/modules/ws_config.py"), "OUTBOX_SIZE = undefined_setting\n");
+        Scenario s = scenario("name: frozen-settings\nsteps:\n  - expect: connected\n    within: 10s\n");
+        ScenarioResult r = run(s, firmware, new SimTarget());
+        assertThat(r.status()).isEqualTo(Status.FAILED);
+        assertThat(String.join("\n", r.lastSerialLines())).contains("kind=config").contains("ws_config.py").contains("NameError");
+    }
+
+    @Test
     void aScenarioNeedingWhatTheTargetLacksIsSkippedWithTheReason() throws IOException {
         Scenario s = scenario("name: needs-bench\nneeds: [bench_control]\nsteps:\n  - wifi: down\n");
         Target bare = new Target() {
