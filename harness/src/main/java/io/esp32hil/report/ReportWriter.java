@@ -66,8 +66,13 @@ public final class ReportWriter {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** reports/latest: a link to this run, replaced only when it is a link (a user's own file or folder of that name stays). */
     private void pointLatest() throws IOException {
         Path latest = dir.getParent().resolve("latest");
+        if (Files.exists(latest, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(latest)) {
+            Files.writeString(dir.getParent().resolve("latest.txt"), dir.getFileName().toString());
+            return;
+        }
         Files.deleteIfExists(latest);
         try {
             Files.createSymbolicLink(latest, dir.getFileName());

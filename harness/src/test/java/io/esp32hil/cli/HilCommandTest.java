@@ -93,6 +93,20 @@ class HilCommandTest {
     }
 
     @Test
+    void listNamesEveryBadFileNotJustTheFirst() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("suite"));
+        Files.writeString(dir.resolve("a.yaml"), "name: ..\nsteps:\n  - reset\n");
+        Files.writeString(dir.resolve("b.yaml"), "name: b\nsteps:\n  - wait: 0x10\n");
+        Files.createDirectories(dir.resolve("c.yaml"));
+        Outcome o = hil("list", dir.toString());
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err()).contains("hil: " + dir.resolve("a.yaml") + ":1: a scenario's name is used for file names")
+                .contains("hil: " + dir.resolve("b.yaml") + ":3: '0x10' is not a number")
+                .contains("hil: " + dir.resolve("c.yaml") + ": cannot read the file: it is a folder")
+                .contains("hil: 3 problems in the scenario files").doesNotContain("Exception");
+    }
+
+    @Test
     void listChecksAndShowsEveryScenario() {
         Outcome o = hil("list");
         assertThat(o.code()).isZero();

@@ -45,7 +45,7 @@ class ReportWriterTest {
 
         JsonNode json = new ObjectMapper().readTree(w.dir().resolve("results.json").toFile());
         assertThat(json.path("interrupted").asBoolean()).isTrue();
-        assertThat(json.path("summary").toString()).isEqualTo("{\"passed\":1,\"failed\":1,\"timed_out\":1,\"skipped\":1,\"error\":1}");
+        assertThat(json.path("summary").toString()).isEqualTo("{\"passed\":1,\"failed\":1,\"timed_out\":1,\"skipped\":1,\"error\":1,\"not_run\":0}");
         assertThat(json.path("scenarios").get(1).path("failed_step").path("line").asInt()).isEqualTo(7);
         assertThat(json.path("scenarios").get(0).path("timeline")).hasSize(4);
 
@@ -62,5 +62,15 @@ class ReportWriterTest {
                 .contains("Failing step 2</b> (line 7)").contains("&lt;within&gt;").contains("<svg").contains("connected")
                 .doesNotContain("<within>");
         assertThat(Files.readSymbolicLink(tmp.resolve("latest"))).isEqualTo(Path.of("r1"));
+    }
+
+    @Test
+    void aUsersOwnFolderNamedLatestIsLeftAlone() throws Exception {
+        Path mine = Files.createDirectories(tmp.resolve("latest"));
+        Files.writeString(mine.resolve("notes.txt"), "mine");
+        ReportWriter w = new ReportWriter(tmp, "r2");
+        w.write(new RunInfo("r2", "sim", Instant.now(), "hil run", false), List.of(result("ok", Status.PASSED, null, Map.of())));
+        assertThat(mine.resolve("notes.txt")).hasContent("mine");
+        assertThat(tmp.resolve("latest.txt")).hasContent("r2");
     }
 }

@@ -42,6 +42,20 @@ class SimulatedBoardTest {
     }
 
     @Test
+    void aCtrlCSignalIsTheHarnesssToActOnNotTheBoardsToDieOf() throws Exception {
+        try (SimulatedBoard sim = board().start()) {
+            sim.console().expect(">>> ", T);
+            // what a Ctrl-C at the terminal sends the whole job, simulator included
+            Process kill = new ProcessBuilder("kill", "-INT", String.valueOf(sim.pid())).start();
+            assertThat(kill.waitFor()).isZero();
+            sim.console().write("print(6 * 7)\r");
+            sim.console().expect("42\r\n", T);
+            assertThat(sim.isAlive()).isTrue();
+            assertThat(sim.exited()).isEmpty();
+        }
+    }
+
+    @Test
     void aFailedWaitNamesThePatternTheTimeAndTheLastLines() {
         try (SimulatedBoard sim = board().start()) {
             sim.console().expect(">>> ", T);
