@@ -138,7 +138,12 @@ public final class WokwiDevice implements Device {
 
     @Override
     public Optional<String> gone() {
-        return process.isAlive() ? Optional.empty() : Optional.of("wokwi-cli ended with exit code " + process.exitValue());
+        if (process.isAlive()) {
+            return Optional.empty();
+        }
+        int code = process.exitValue();
+        return Optional.of(code == TIMEOUT_EXIT_CODE ? "the Wokwi simulation reached its time limit (wokwi-cli exit code 42)"
+                : "wokwi-cli ended with exit code " + code);
     }
 
     private void checkAlive() {
@@ -150,10 +155,10 @@ public final class WokwiDevice implements Device {
                 Thread.currentThread().interrupt();
             }
         }
-        if (!process.isAlive()) {
-            int code = process.exitValue();
-            throw new DeviceException(code == TIMEOUT_EXIT_CODE ? "the Wokwi simulation reached its time limit (wokwi-cli exit code 42)"
-                    : "wokwi-cli ended with exit code " + code + "; its messages are in " + name + ".wokwi-cli.log: " + console.lastLines(5));
+        Optional<String> gone = gone();
+        if (gone.isPresent()) {
+            throw new DeviceException(process.exitValue() == TIMEOUT_EXIT_CODE ? gone.get()
+                    : gone.get() + "; its messages are in " + name + ".wokwi-cli.log: " + console.lastLines(5));
         }
     }
 

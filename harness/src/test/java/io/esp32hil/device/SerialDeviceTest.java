@@ -12,6 +12,7 @@ import io.esp32hil.engine.SuiteRunner;
 import io.esp32hil.repl.ReplException;
 import io.esp32hil.scenario.Scenario;
 import io.esp32hil.sim.SimulatedBoard;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,13 +108,14 @@ class SerialDeviceTest {
     }
 
     @Test
-    void credentialsComeFromTheEnvironmentAndArePrintedNowhere() {
-        BenchSettings s = BenchSettings.load(tmp, Map.of("HIL_WIFI_SSID", "lab", "HIL_WIFI_PASSWORD", "hunter2", "HIL_PORT", "/dev/ttyUSB7",
+    void credentialsComeFromTheEnvironmentAndArePrintedNowhere() throws IOException {
+        String port = Files.writeString(tmp.resolve("ttyUSB7"), "").toString(); // a port that exists
+        BenchSettings s = BenchSettings.load(tmp, Map.of("HIL_WIFI_SSID", "lab", "HIL_WIFI_PASSWORD", "hunter2", "HIL_PORT", port,
                 "HIL_SERVER_HOST", "192.168.1.20"), null, null, null);
-        assertThat(s.port()).isEqualTo("/dev/ttyUSB7");
+        assertThat(s.port()).isEqualTo(port);
         assertThat(s.network().serverHost()).isEqualTo("192.168.1.20");
         assertThat(s.toString()).doesNotContain("hunter2");
-        assertThatThrownBy(() -> BenchSettings.load(tmp, Map.of(), "/dev/x", null, "h")).isInstanceOf(DeviceException.class)
+        assertThatThrownBy(() -> BenchSettings.load(tmp, Map.of(), port, null, "h")).isInstanceOf(DeviceException.class)
                 .hasMessageContaining("HIL_WIFI_SSID").hasMessageContaining("hil.properties");
     }
 
