@@ -16,6 +16,7 @@ A simulated ESP32 running MicroPython. The serial console is this process's stdi
 options:
   --flash DIR          host directory used as the board's flash (created if missing;
                        default: a temporary directory removed at exit)
+  --flash-temporary    the --flash directory is this board's alone: remove it at exit too
   --wifi LIST          access points, SSID:PASSWORD[,SSID2:PASSWORD2...]; "SSID:" is open
   --join-ms MS         time a Wi-Fi join takes (default 800)
   --control PORT       JSON-lines control channel on 127.0.0.1:PORT (0 picks a free port;
@@ -53,6 +54,9 @@ function parseArgs(argv) {
         break;
       case '--flash':
         opts.flash = value();
+        break;
+      case '--flash-temporary':
+        opts.flashTemporary = true;
         break;
       case '--wifi':
         opts.wifi = parseAccessPoints(value());
@@ -136,8 +140,8 @@ async function main(argv) {
     return;
   }
   let flashDir = opts.flash;
-  const tempFlash = !flashDir;
-  if (tempFlash) flashDir = fs.mkdtempSync(path.join(os.tmpdir(), 'esp32sim-flash-'));
+  const tempFlash = !flashDir || opts.flashTemporary;
+  if (!flashDir) flashDir = fs.mkdtempSync(path.join(os.tmpdir(), 'esp32sim-flash-'));
   fs.mkdirSync(flashDir, { recursive: true });
 
   const board = new Board({ flashDir, aps: opts.wifi, joinMs: opts.joinMs, heapBudget: opts.heapBudget, seed: opts.seed, mac: opts.mac });

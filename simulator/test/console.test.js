@@ -171,6 +171,24 @@ test('SIGINT powers a board off, unless a harness supervises it', async (t) => {
   assert.strictEqual(supervised.proc.exitCode, null);
 });
 
+test('a --flash-temporary folder is removed when the board powers off; a plain --flash folder stays', async (t) => {
+  const flash = path.join(tempDir(), 'flash');
+  const sim = new Sim(['--flash', flash, '--flash-temporary']);
+  t.after(() => sim.kill());
+  await sim.expect('>>> ');
+  assert.ok(fs.existsSync(flash));
+  sim.proc.kill('SIGTERM');
+  assert.strictEqual(await sim.exited, 0);
+  assert.ok(!fs.existsSync(flash), 'the flash folder is gone');
+  const kept = tempDir();
+  const plain = new Sim(['--flash', kept]);
+  t.after(() => plain.kill());
+  await plain.expect('>>> ');
+  plain.proc.kill('SIGTERM');
+  await plain.exited;
+  assert.ok(fs.existsSync(kept), 'a --flash folder of the user stays');
+});
+
 test('a bad option prints usage and exits 2', async () => {
   const sim = new Sim(['--frobnicate']);
   const code = await sim.exited;

@@ -44,7 +44,7 @@ public interface Device extends AutoCloseable {
 
     /**
      * The folder that holds this board's flash when it is a temporary one made for this device alone
-     * (a simulated board's): after {@link #close()} the caller may keep a copy, then removes it.
+     * (a simulated board's): it is gone once the board is closed, so a copy is taken before.
      */
     default Optional<java.nio.file.Path> temporaryFlash() {
         return Optional.empty();

@@ -30,13 +30,14 @@ public final class SimDevice implements Device {
 
     /** Powers on a simulated board whose flash is the given folder; its logs go to logDir. */
     public static SimDevice start(String name, Path flashDir, Path logDir, Duration timeout) {
-        return new SimDevice(name, board(name, flashDir, logDir), timeout, null);
+        return new SimDevice(name, board(name, flashDir, logDir).start(), timeout, null);
     }
 
     /**
      * Powers on a simulated board with an empty flash of its own in a temporary folder, outside the
      * logs: the flash holds config.py with the run's credentials, so only a redacted copy of it may
-     * reach a report ({@link #temporaryFlash()}).
+     * reach a report ({@link #temporaryFlash()}). The simulator removes the folder when it powers off,
+     * also when this JVM is killed (it notices it is orphaned).
      */
     public static SimDevice startFresh(String name, Path logDir, Duration timeout) {
         Path flash;
@@ -45,18 +46,17 @@ public final class SimDevice implements Device {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create a flash folder for a simulated board", e);
         }
-        return new SimDevice(name, board(name, flash, logDir), timeout, flash);
+        return new SimDevice(name, board(name, flash, logDir).temporaryFlash().start(), timeout, flash);
     }
 
-    private static SimulatedBoard board(String name, Path flashDir, Path logDir) {
+    private static SimulatedBoard.Builder board(String name, Path flashDir, Path logDir) {
         return SimulatedBoard.builder()
                 .name(name)
                 .flashDir(flashDir)
                 .logDir(logDir)
                 .accessPoint(SSID, PASSWORD)
                 .joinTime(Duration.ofMillis(300))
-                .withControl()
-                .start();
+                .withControl();
     }
 
     @Override

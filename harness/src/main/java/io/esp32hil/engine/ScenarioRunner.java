@@ -290,12 +290,13 @@ public final class ScenarioRunner {
         void close() {
             Device d = device;
             if (d != null) {
+                d.temporaryFlash().ifPresent(this::keepFlash); // as the scenario left it, before the board takes it away
                 try {
                     d.close();
                 } catch (RuntimeException e) {
                     note("closing the board failed: " + e.getMessage());
                 }
-                d.temporaryFlash().ifPresent(this::keepFlash);
+                d.temporaryFlash().filter(java.nio.file.Files::exists).ifPresent(ScenarioRunner::removeFlash);
             }
             closeQuietly(proxy, "the fault proxy");
             closeQuietly(container, "backend " + backend.name());
@@ -305,17 +306,12 @@ public final class ScenarioRunner {
             }
         }
 
-        /** The board's flash into the report, redacted, and the board's own copy (its credentials in the clear) removed. */
+        /** The board's flash into the report, redacted. */
         private void keepFlash(Path flash) {
             try {
                 FlashCopy.save(flash, logDir.resolve("flash"), secrets, shownConfig);
-            } catch (java.io.IOException e) {
-                note("the board's flash could not be copied into the report: " + io.esp32hil.scenario.FileErrors.plain(e));
-            }
-            try {
-                RunFolder.deleteTree(flash);
-            } catch (java.io.IOException e) {
-                System.err.println("hil: cannot remove the simulated board's flash " + flash + ": " + io.esp32hil.scenario.FileErrors.plain(e));
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                note("the board's flash could not be copied into the report: " + e.getMessage());
             }
         }
 
@@ -758,6 +754,15 @@ public final class ScenarioRunner {
                 checkTripwire();
                 Thread.sleep(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)));
             }
+        }
+    }
+
+    /** The simulator removes its temporary flash when it powers off; one it could not (killed) goes here: it holds credentials. */
+    private static void removeFlash(Path flash) {
+        try {
+            RunFolder.deleteTree(flash);
+        } catch (java.io.IOException e) {
+            System.err.println("hil: cannot remove the simulated board's flash " + flash + ": " + io.esp32hil.scenario.FileErrors.plain(e));
         }
     }
 

@@ -129,9 +129,11 @@ public final class ScenarioLoader {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> found = Files.walk(p)) {
                     files = found.filter(f -> isScenarioFile(f) && !p.relativize(f).startsWith(BACKENDS_DIR)).sorted().toList();
-                } catch (IOException | java.io.UncheckedIOException e) {
-                    problems.add(new ScenarioException(p, 0, "cannot list scenarios: " + (e instanceof IOException io ? FileErrors.plain(io)
-                            : FileErrors.plain(((java.io.UncheckedIOException) e).getCause()))));
+                } catch (IOException e) {
+                    problems.add(new ScenarioException(p, 0, "cannot list scenarios: " + FileErrors.plain(e)));
+                    continue;
+                } catch (java.io.UncheckedIOException e) { // a folder below that cannot be read
+                    problems.add(new ScenarioException(p, 0, "cannot list scenarios: " + FileErrors.plain(e.getCause())));
                     continue;
                 }
             } else if (!Files.exists(p)) {

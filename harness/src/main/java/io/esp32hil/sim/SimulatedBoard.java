@@ -55,7 +55,13 @@ public final class SimulatedBoard implements AutoCloseable {
         } catch (IOException e) {
             throw new SimulatorException("cannot start the simulator (" + String.join(" ", cmd) + "): " + e.getMessage(), e);
         }
-        this.shutdownHook = new Thread(process::destroyForcibly, "stop-simulator-" + process.pid());
+        // SIGTERM first, so the simulator powers off in order (and removes a temporary flash), then for sure
+        this.shutdownHook = new Thread(() -> {
+            process.destroy();
+            if (awaitExit(Duration.ofSeconds(2)) < 0) {
+                process.destroyForcibly();
+            }
+        }, "stop-simulator-" + process.pid());
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         this.console = SerialConsole.open(b.name, process.getInputStream(), process.getOutputStream(), b.logDir);
         Thread errReader = new Thread(() -> readStderr(b.logDir.resolve(b.name + ".simulator.log")), "sim-stderr");
@@ -171,6 +177,7 @@ public final class SimulatedBoard implements AutoCloseable {
     public static final class Builder {
         private Path simulatorDir = defaultSimulatorDir();
         private Path flashDir;
+        private boolean temporaryFlash;
         private Path logDir;
         private String name = "sim";
         private final Map<String, String> accessPoints = new LinkedHashMap<>();
@@ -182,6 +189,12 @@ public final class SimulatedBoard implements AutoCloseable {
 
         public Builder simulatorDir(Path dir) {
             this.simulatorDir = dir;
+            return this;
+        }
+
+        /** The flash folder is this board's alone: the simulator removes it when it powers off, however its parent ends. */
+        public Builder temporaryFlash() {
+            this.temporaryFlash = true;
             return this;
         }
 
@@ -253,6 +266,9 @@ public final class SimulatedBoard implements AutoCloseable {
             }
             if (pty != null) {
                 args.addAll(List.of("--pty", pty.toString()));
+            }
+            if (temporaryFlash) {
+                args.add("--flash-temporary");
             }
             return args;
         }

@@ -133,6 +133,13 @@ class HilCommandTest {
         }
     }
 
+    /** The simulated boards' temporary flash folders (each holds a config.py with the run's credentials). */
+    private static java.util.Set<Path> flashFolders() throws IOException {
+        try (var dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("hil-flash-")).collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
     /** Starts hil run in a process of its own and waits until the board of scenario 'slow' is connected. */
     private Process startSlowRun(Path reports, String... more) throws Exception {
         Path slow = tmp.resolve("slow.yaml");
@@ -158,6 +165,7 @@ class HilCommandTest {
 
     @Test
     void anInterruptedRunLeavesAReportThatSaysSoAndNoChildProcess() throws Exception {
+        java.util.Set<Path> flashBefore = flashFolders();
         Path reports = tmp.resolve("reports");
         Process hil = startSlowRun(reports);
         List<ProcessHandle> children = hil.descendants().toList();
@@ -178,10 +186,12 @@ class HilCommandTest {
         assertThat(junit).contains("tests=\"2\" failures=\"0\" errors=\"2\"").contains("<error type=\"not_run\"");
         assertThat(Files.readString(reports.resolve("latest/report.html"))).contains("(interrupted)");
         assertThat(Files.readString(tmp.resolve("hil.out"))).contains("hil: interrupted; report so far:");
+        assertThat(flashFolders()).as("the boards' flash, with its credentials").isSubsetOf(flashBefore);
     }
 
     @Test
     void aKilledRunsReportSaysItIsNotCompleteAndNotGreen() throws Exception {
+        java.util.Set<Path> flashBefore = flashFolders();
         Path reports = tmp.resolve("reports");
         Process hil = startSlowRun(reports);
         List<ProcessHandle> children = hil.descendants().toList();
@@ -195,6 +205,7 @@ class HilCommandTest {
         assertThat(results.path("interrupted").asBoolean()).isFalse();
         assertThat(Files.readString(reports.resolve("latest/junit.xml"))).contains("errors=\"2\"").doesNotContain("errors=\"0\"");
         assertThat(Files.readString(reports.resolve("latest/report.html"))).contains("(not finished)");
+        assertThat(flashFolders()).as("the orphaned board removed its flash, with its credentials").isSubsetOf(flashBefore);
     }
 
     @Test
