@@ -38,6 +38,9 @@ def init(heap_budget, seed, cause, mac_hex):
     sys.modules["select"] = _select
     sys.modules["hashlib"] = _hashlib
     sys.modules["binascii"] = _binascii
+    import _sys
+
+    sys.modules["sys"] = _sys
     # On a board these are frozen into flash and cost no heap: load them before the baseline.
     import machine  # noqa: F401
     import network  # noqa: F401
@@ -109,7 +112,7 @@ def notify(**event):
 
 
 def run_file(name):
-    """Runs boot.py or main.py the way the ESP32 port does; returns "exit" for a soft reset."""
+    """Runs boot.py or main.py the way the ESP32 port does; returns "exit" for a soft reset, "error" for an exception."""
     try:
         with open(name) as f:
             source = f.read()
@@ -121,4 +124,5 @@ def run_file(name):
         return "exit"
     except BaseException as e:  # noqa: B036 - a board prints every uncaught exception, then the REPL
         sys.print_exception(e)
+        return "error"
     return None

@@ -122,5 +122,10 @@ def idle():
     pass
 
 
+def deepsleep(ms=None):
+    # never returns: the board powers down and boots again with DEEPSLEEP_RESET after ms
+    _board.call("deepsleep", None if ms is None else int(ms))
+
+
 def lightsleep(ms=None):
     _board.call("sleep", 0 if ms is None else int(ms))

@@ -148,13 +148,19 @@ async function main() {
     );
     measureHeap(mp, true);
     const runFile = (name) => {
-      const result = mp.runPython(`_board.run_file(${pyStr(name)})`);
+      // runPython gives back no value: the outcome comes through a global, removed at once
+      mp.runPython(`_boot_outcome = _board.run_file(${pyStr(name)})`);
+      const result = mp.globals.get('_boot_outcome');
+      mp.runPython('del _boot_outcome');
       out.flush();
       measureHeap(mp);
       return result;
     };
-    let softReset = runFile('boot.py') === 'exit';
-    if (!softReset && !rawMode) softReset = runFile('main.py') === 'exit';
+    // main.py runs only when boot.py ended normally: an exception in boot.py goes straight to the
+    // REPL (MP ports/esp32/main.c:161-166, PYEXEC_UNHANDLED_EXCEPTION is 0 in shared/runtime/pyexec.h).
+    const boot = runFile('boot.py');
+    let softReset = boot === 'exit';
+    if (!softReset && !rawMode && boot !== 'error') softReset = runFile('main.py') === 'exit';
     if (!softReset) {
       const repl = new ReplDriver(mp, out, bridge, rawMode, () => measureHeap(mp));
       repl.start();
@@ -164,7 +170,9 @@ async function main() {
     out.flush();
     out.write('MPY: soft reboot\r\n');
     out.flush();
-    // A soft reboot restarts the interpreter only: the chip's reset cause stays what it was.
+    // A soft reboot restarts the interpreter only; machine.reset_cause() says SOFT_RESET from now on
+    // (MP ports/esp32/main.c sets it on the soft-reset path).
+    resetCause = 5;
   }
 }
 

@@ -12,11 +12,16 @@ const { BoardError } = require('./errors');
 
 const RESPONSE_BYTES = 1 << 20;
 const MAX_CHUNK = 16 * 1024; // hex or base64 of this fits the response buffer with room to spare
-const RESET_CAUSE = { power: 1, button: 2, software: 5 };
+// machine.reset_cause() after each kind of reset, as the ESP32 port maps esp_reset_reason(): the EN
+// button is ESP_RST_POWERON (1), machine.reset() is ESP_RST_SW, reported as HARD_RESET (2), a deep
+// sleep wake is DEEPSLEEP_RESET (4) (MP ports/esp32/modmachine.c:233-260). A soft reboot makes it
+// SOFT_RESET (5) (MP ports/esp32/main.c), in the worker.
+const RESET_CAUSE = { power: 1, button: 1, software: 2, deepsleep: 4 };
 const ROM_RST = {
   power: 'rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)',
   button: 'rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)',
   software: 'rst:0xc (SW_CPU_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)',
+  deepsleep: 'rst:0x5 (DEEPSLEEP_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)',
 };
 const ROM_TAIL =
   'configsip: 0, SPIWP:0xee\r\nclk_drv:0x00,q_drv:0x00,d_drv:0x00,cs0_drv:0x00,hd_drv:0x00,wp_drv:0x00\r\n' +
@@ -74,6 +79,7 @@ class Board extends EventEmitter {
 
   // Power-cycle, EN button, or machine.reset(): the CPU stops mid-instruction and boots again.
   async reset(kind = 'button') {
+    clearTimeout(this.sleepTimer);
     await this.stopWorker();
     this.net.resetAll(104);
     const old = this.wifi;
@@ -87,7 +93,21 @@ class Board extends EventEmitter {
     this.start(kind);
   }
 
+  async deepSleep(ms) {
+    await this.stopWorker();
+    this.net.resetAll(104);
+    this.wifi.stop();
+    this.pins.clear();
+    this.input = [];
+    if (ms === null || ms === undefined) return; // until reset() or power
+    const generation = this.generation;
+    this.sleepTimer = setTimeout(() => {
+      if (generation === this.generation) this.reset('deepsleep');
+    }, Math.max(0, ms));
+  }
+
   async shutdown() {
+    clearTimeout(this.sleepTimer);
     await this.stopWorker();
     this.net.shutdown();
     this.wifi.stop();
@@ -241,6 +261,11 @@ class Board extends EventEmitter {
         });
       case 'hard_reset':
         setImmediate(() => this.reset('software'));
+        return new Promise(() => {});
+      case 'deepsleep':
+        // The chip powers down (sockets and Wi-Fi gone) and boots again when the timer fires; with
+        // no time it sleeps until the EN button or a power cycle (MP ports/esp32/modmachine.c:228-231).
+        setImmediate(() => this.deepSleep(args[0]));
         return new Promise(() => {});
       case 'pin_read':
         return this.inputs.has(args[0]) ? this.inputs.get(args[0]) : args[1] === 2 ? 1 : 0;

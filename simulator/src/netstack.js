@@ -115,8 +115,10 @@ class NetStack {
         } else resolve();
       };
       const onConnect = () => finish(null);
+      // lwIP answers a refusing SYN's RST with ERR_RST, which the port reports as ECONNRESET (104), not
+      // ECONNREFUSED (MP ports/esp32/modsocket.c connect via SO_ERROR; micropython/micropython#5788).
       const onError = (e) =>
-        finish(new BoardError(e.code === 'ECONNREFUSED' ? ERRNO.ECONNREFUSED : ERRNO.EHOSTUNREACH));
+        finish(new BoardError(e.code === 'ECONNREFUSED' ? ERRNO.ECONNRESET : ERRNO.EHOSTUNREACH));
       sock.once('connect', onConnect);
       sock.once('error', onError);
       signal.addEventListener('abort', onAbort);

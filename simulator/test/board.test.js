@@ -1,6 +1,8 @@
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
 const { Sim, Control, tempDir, rawExec } = require('./helpers');
 
 test('the live heap is measured at the prompt: kept objects count, garbage does not', async (t) => {
@@ -63,20 +65,59 @@ test('the control channel answers a malformed line with an error and stays open'
   assert.strictEqual((await ctl.send({ cmd: 'wifi' })).ok, true);
 });
 
-test('power-cycle reboots the board and machine.reset() reboots it with SW_CPU_RESET', async (t) => {
+// machine.reset_cause() as the ESP32 port maps esp_reset_reason() (MP ports/esp32/modmachine.c:233-260;
+// main.c sets SOFT_RESET on a soft reboot): EN button and power are PWRON_RESET, machine.reset() is
+// ESP_RST_SW = HARD_RESET (ROM line SW_CPU_RESET), Ctrl-D is SOFT_RESET, a deep-sleep wake DEEPSLEEP_RESET.
+test('every kind of reset boots with the ROM line and machine.reset_cause() a board reports', async (t) => {
   const sim = new Sim(['--flash', tempDir(), '--control', '0']);
   t.after(() => sim.kill());
   const ctl = await Control.connect(await sim.controlPort());
   t.after(() => ctl.close());
+  const cause = async () => (await rawExec(sim, 'import machine\nprint(machine.reset_cause())'))[0].trim();
   await sim.expect('>>> ');
   await ctl.send({ cmd: 'power_cycle' });
   await sim.expect('rst:0x1 (POWERON_RESET)');
   await sim.expect('>>> ');
+  assert.strictEqual(await cause(), '1');
+  await ctl.send({ cmd: 'reset' });
+  await sim.expect('rst:0x1 (POWERON_RESET)');
+  await sim.expect('>>> ');
+  assert.strictEqual(await cause(), '1');
   sim.write('import machine; machine.reset()\r');
   await sim.expect('rst:0xc (SW_CPU_RESET)');
   await sim.expect('>>> ');
-  const [out] = await rawExec(sim, 'import machine\nprint(machine.reset_cause() == machine.SOFT_RESET)');
-  assert.strictEqual(out, 'True\r\n');
+  assert.strictEqual(await cause(), '2');
+  sim.write('\x04');
+  await sim.expect('MPY: soft reboot');
+  await sim.expect('>>> ');
+  assert.strictEqual(await cause(), '5');
+  sim.write('import machine; machine.deepsleep(300)\r');
+  await sim.expect('rst:0x5 (DEEPSLEEP_RESET)');
+  await sim.expect('>>> ');
+  assert.strictEqual(await cause(), '4');
+});
+
+// main.py runs only if boot.py did not raise (MP ports/esp32/main.c:161-166, shared/runtime/pyexec.h:46-48).
+test('an exception in boot.py skips main.py, as on a board', async (t) => {
+  const flash = tempDir();
+  fs.writeFileSync(path.join(flash, 'boot.py'), 'raise ValueError("broken boot")\n');
+  fs.writeFileSync(path.join(flash, 'main.py'), 'print("MAIN RAN")\n');
+  const sim = new Sim(['--flash', flash]);
+  t.after(() => sim.kill());
+  await sim.expect('ValueError: broken boot');
+  await sim.expect('>>> ');
+  assert.doesNotMatch(sim.out, /MAIN RAN/);
+});
+
+// The board's identity (MP ports/esp32/mpconfigport.h:350 "esp32"; py/modsys.c sys.implementation with the
+// board name and the xtensawin .mpy arch; os.uname() an attribute tuple).
+test('sys and os say ESP32: platform, implementation and uname attributes', async (t) => {
+  const sim = new Sim(['--flash', tempDir()]);
+  t.after(() => sim.kill());
+  await sim.expect('>>> ');
+  const [out] = await rawExec(sim, 'import sys, os\nu = os.uname()\nprint(sys.platform, sys.implementation.name, sys.implementation._machine)\n' +
+    'print(sys.implementation._mpy >> 10, sys.implementation._build, u.sysname, u.release, u.machine)');
+  assert.strictEqual(out, 'esp32 micropython Generic ESP32 module with ESP32\r\n10 ESP32_GENERIC esp32 1.27.0 Generic ESP32 module with ESP32\r\n');
 });
 
 test('the shutdown command ends the process', async () => {
