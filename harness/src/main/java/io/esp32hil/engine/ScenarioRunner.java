@@ -149,7 +149,9 @@ public final class ScenarioRunner {
             }
         } finally {
             worker.shutdownNow();
+            long closing = System.nanoTime();
             run.close();
+            run.closedIn = System.nanoTime() - closing;
         }
         run.addTimingMetrics();
         ScenarioResult.FailedStep failed = status == Status.PASSED || run.current == null ? null
@@ -188,6 +190,7 @@ public final class ScenarioRunner {
         volatile long stepsStarted;
         volatile long stepsEnded;
         volatile long waitedMs; // explicit waits of the scenario (wait, expect_no periods)
+        volatile long closedIn; // nanoseconds the tear-down took (board off, proxy, server, container)
 
         Run(Scenario scenario, Target target, BackendSpec backend, Path logDir, long start) {
             this.scenario = scenario;
@@ -347,6 +350,10 @@ public final class ScenarioRunner {
             }
             double steps = (end - stepsStarted) / 1e6;
             metrics.putIfAbsent("steps_ms", steps);
+            // what the harness costs around the steps: board on, server up, firmware deployed and
+            // booted; and everything stopped again
+            metrics.putIfAbsent("setup_ms", (double) Math.round((stepsStarted - timeline.origin()) / 1e6));
+            metrics.putIfAbsent("teardown_ms", (double) Math.round(closedIn / 1e6));
             if (floor >= 500) {
                 metrics.putIfAbsent("floor_ms", floor);
                 metrics.putIfAbsent("floor_ratio", Math.round(steps / floor * 100) / 100.0);

@@ -160,12 +160,16 @@ public final class SimulatedBoard implements AutoCloseable {
         if (control != null) {
             control.close();
         }
-        // Closing stdin is the simulator's signal to power off; kill it if it does not.
-        console.close();
+        // Power off at once (SIGTERM: the simulator stops the board and removes a temporary flash).
+        // Closing stdin would also do, but only after a grace for a program still printing: two
+        // seconds a scenario. The console closes after the process, so its last output is logged.
+        process.destroy();
         if (awaitExit(Duration.ofSeconds(5)) < 0) {
             process.destroyForcibly();
             awaitExit(Duration.ofSeconds(5));
         }
+        console.awaitEnd(Duration.ofSeconds(2)); // what the board printed last is still in the pipe
+        console.close();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException ignored) {
