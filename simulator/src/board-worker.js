@@ -170,6 +170,8 @@ async function main() {
     out.flush();
     out.write('MPY: soft reboot\r\n');
     out.flush();
+    // The board's gc_sweep_all() runs every socket's finaliser: they all close (MP ports/esp32/main.c:212).
+    bridge.notify({ t: 'soft_reboot' });
     // A soft reboot restarts the interpreter only; machine.reset_cause() says SOFT_RESET from now on
     // (MP ports/esp32/main.c sets it on the soft-reset path).
     resetCause = 5;

@@ -183,6 +183,9 @@ class Board extends EventEmitter {
       case 'call':
         this.onCall(msg.op, msg.args);
         break;
+      case 'soft_reboot':
+        this.net.closeAll(); // Wi-Fi stays up across a soft reboot, as on a board
+        break;
       case 'fatal':
         this.emit('fatal', new Error(msg.message));
         break;

@@ -305,6 +305,11 @@ class NetStack {
     }
   }
 
+  // A soft reboot: the interpreter's sockets are finalised, each closed as close() would.
+  closeAll() {
+    for (const id of [...this.sockets.keys()]) this.close(id);
+  }
+
   // The chip reset or lost its link: peers see connections vanish (TCP reset, no FIN).
   resetAll(errno) {
     for (const s of this.sockets.values()) {

@@ -58,6 +58,35 @@ test('a socket read times out with ETIMEDOUT and a refused connect says ECONNRES
   assert.strictEqual(out, 'joined True\r\nrecv 110\r\nconnect 104\r\n');
 });
 
+// A soft reboot runs gc_sweep_all(): every socket's finaliser closes it (MP ports/esp32/main.c:212); Wi-Fi stays up.
+test('a soft reboot closes every socket the program left open, and the server sees it end', async (t) => {
+  const ended = [];
+  const server = net.createServer((s) => {
+    s.on('error', () => {});
+    s.on('end', () => ended.push('fin'));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => server.close());
+  const sim = await bootedSim(t);
+  const [out] = await rawExec(sim, JOIN + `\nimport socket\nkeep = socket.socket()\nkeep.connect(('127.0.0.1', ${server.address().port}))\nprint('open')`);
+  assert.strictEqual(out, 'joined True\r\nopen\r\n');
+  sim.write('\x04'); // Ctrl-D at the friendly REPL
+  await sim.expect('MPY: soft reboot');
+  await new Promise((resolve, reject) => {
+    const deadline = setTimeout(() => reject(new Error('the server never saw the connection end')), 5000);
+    const poll = setInterval(() => {
+      if (ended.length) {
+        clearInterval(poll);
+        clearTimeout(deadline);
+        resolve();
+      }
+    }, 20);
+  });
+  await sim.expect('>>> ');
+  const [after] = await rawExec(sim, 'import network\nprint(network.WLAN(network.STA_IF).isconnected())');
+  assert.strictEqual(after, 'True\r\n');
+});
+
 test('wrong password and missing access point give the ESP32 status codes', async (t) => {
   const sim = await bootedSim(t);
   const [out] = await rawExec(
