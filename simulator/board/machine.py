@@ -98,6 +98,23 @@ class ADC:
         self._width = bits
 
 
+class RTC:
+    """The board's clock, the one time.time() reads (ntptime sets it through datetime())."""
+
+    def datetime(self, dt=None):
+        import time
+
+        if dt is None:
+            ms = _board.call("rtc_ms")
+            y, mo, d, h, mi, s, wd, _ = time.gmtime(ms // 1000)
+            return (y, mo, d, wd, h, mi, s, (ms % 1000) * 1000)
+        y, mo, d, _wd, h, mi, s, us = (tuple(dt) + (0,) * 8)[:8]
+        _board.call("rtc_set", time.mktime((y, mo, d, h, mi, s, 0, 0)) * 1000 + us // 1000)
+
+    def init(self, dt):
+        self.datetime(dt)
+
+
 def reset():
     _board.call("hard_reset")
 

@@ -47,6 +47,9 @@ class Board extends EventEmitter {
   }
 
   start(kind = 'power') {
+    // The chip's clock reads 2000-01-01 00:00:00 at power-on and after EN; machine.reset(), a deep
+    // sleep and a soft reboot keep it (ESP-IDF keeps the boot time in RTC memory; MP ports/esp32/modtime.c).
+    if (kind === 'power' || kind === 'button' || this.rtcBase === undefined) this.rtcBase = Date.now();
     this.generation++;
     const shared = { ctl: new SharedArrayBuffer(12), data: new SharedArrayBuffer(RESPONSE_BYTES) };
     this.ctl = new Int32Array(shared.ctl);
@@ -257,6 +260,11 @@ class Board extends EventEmitter {
     const wifi = this.wifi;
     const net = this.net;
     switch (op) {
+      case 'rtc_ms': // milliseconds since 2000-01-01 on the board's clock
+        return Date.now() - this.rtcBase;
+      case 'rtc_set':
+        this.rtcBase = Date.now() - args[0];
+        return null;
       case 'sleep':
         return new Promise((resolve) => {
           const timer = setTimeout(resolve, Math.max(0, args[0]));

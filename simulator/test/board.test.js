@@ -97,6 +97,32 @@ test('every kind of reset boots with the ROM line and machine.reset_cause() a bo
   assert.strictEqual(await cause(), '4');
 });
 
+// The board's clock: an int of seconds since 2000-01-01 (MP py/mpconfig.h: the epoch is 1970 only on
+// ports that set MICROPY_EPOCH_IS_1970, which the ESP32 does not; ports/esp32/modtime.c returns an int),
+// counted from power-on unless set through machine.RTC (as ntptime does); a soft reboot keeps it, EN resets it.
+test('time.time() counts from 2000 since power-on, RTC.datetime() sets it, a soft reboot keeps it, EN resets it', async (t) => {
+  const sim = new Sim(['--flash', tempDir(), '--control', '0']);
+  t.after(() => sim.kill());
+  const ctl = await Control.connect(await sim.controlPort());
+  t.after(() => ctl.close());
+  await sim.expect('>>> ');
+  const [fresh] = await rawExec(sim, 'import time\nt = time.time()\nprint(type(t).__name__, t < 30, time.gmtime(0)[:3], time.mktime((2000, 1, 1, 0, 0, 0, 0, 0)))');
+  assert.strictEqual(fresh, 'int True (2000, 1, 1) 0\r\n');
+  const [set] = await rawExec(sim, 'import machine, time\nmachine.RTC().datetime((2026, 12, 1, 0, 13, 44, 23, 0))\n' +
+    'print(time.localtime()[:6], machine.RTC().datetime()[3])');
+  assert.strictEqual(set, '(2026, 12, 1, 13, 44, 23) 1\r\n'); // weekday computed: a Tuesday
+  sim.write('\x04');
+  await sim.expect('MPY: soft reboot');
+  await sim.expect('>>> ');
+  const [kept] = await rawExec(sim, 'import time\nprint(time.localtime()[0])');
+  assert.strictEqual(kept, '2026\r\n');
+  await ctl.send({ cmd: 'reset' });
+  await sim.expect('rst:0x1 (POWERON_RESET)');
+  await sim.expect('>>> ');
+  const [reset] = await rawExec(sim, 'import time\nprint(time.localtime()[0])');
+  assert.strictEqual(reset, '2000\r\n');
+});
+
 // main.py runs only if boot.py did not raise (MP ports/esp32/main.c:161-166, shared/runtime/pyexec.h:46-48).
 test('an exception in boot.py skips main.py, as on a board', async (t) => {
   const flash = tempDir();
