@@ -18,8 +18,10 @@ _EAGAIN = 11
 
 
 def getaddrinfo(host, port, af=0, type=0, proto=0, flags=0):
+    # The board's tuple: family and type, the proto of the hints (0 unless given) and the host as
+    # canonname (MP ports/esp32/modsocket.c:930-986); an IP literal resolves without DNS.
     ip = _board.call("dns", host)
-    return [(AF_INET, SOCK_STREAM, IPPROTO_TCP, "", (ip, port))]
+    return [(AF_INET, type or SOCK_STREAM, proto, host, (ip, port))]
 
 
 class socket:

@@ -80,6 +80,8 @@ class NetStack {
   }
 
   async dns(host) {
+    // An IP literal needs no DNS: lwIP's getaddrinfo parses it, even with the link down.
+    if (net.isIPv4(host)) return host;
     if (!this.linkUp) throw new BoardError(-202);
     try {
       const { address } = await dns.promises.lookup(host, { family: 4 });

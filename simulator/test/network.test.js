@@ -87,6 +87,15 @@ test('a soft reboot closes every socket the program left open, and the server se
   assert.strictEqual(after, 'True\r\n');
 });
 
+// getaddrinfo: an IP literal resolves without DNS, link down or not; the tuple has the hints' proto and
+// the host as canonname; a name without a link is OSError(-202) (MP ports/esp32/modsocket.c:255-265,930-986).
+test('getaddrinfo answers an IP literal offline with the board tuple, and a name offline with -202', async (t) => {
+  const sim = await bootedSim(t);
+  const [out] = await rawExec(sim, 'import socket\nprint(socket.getaddrinfo("127.0.0.1", 80))\n' +
+    'try:\n    socket.getaddrinfo("example.com", 80)\nexcept OSError as e:\n    print(e.errno)');
+  assert.strictEqual(out, "[(2, 1, 0, '127.0.0.1', ('127.0.0.1', 80))]\r\n-202\r\n");
+});
+
 test('wrong password and missing access point give the ESP32 status codes', async (t) => {
   const sim = await bootedSim(t);
   const [out] = await rawExec(
