@@ -4,7 +4,6 @@ import io.esp32hil.engine.Job;
 import io.esp32hil.engine.RunFolder;
 import io.esp32hil.engine.RunProgress;
 import io.esp32hil.engine.ScenarioResult;
-import io.esp32hil.engine.SimTarget;
 import io.esp32hil.engine.Status;
 import io.esp32hil.engine.SuiteRunner;
 import io.esp32hil.engine.Target;
