@@ -104,6 +104,7 @@ public final class ContainerBackend implements AutoCloseable {
         }
         try {
             c.start();
+            awaitListeningInside(c, spec);
         } catch (RuntimeException e) {
             String why = rootMessage(e);
             c.stop();
@@ -118,6 +119,43 @@ public final class ContainerBackend implements AutoCloseable {
         log.add("harness: container " + c.getContainerId().substring(0, 12) + " of " + spec.image() + " listens; port " + spec.port()
                 + " is " + c.getHost() + ":" + c.getMappedPort(spec.port()) + " on this machine");
         return new ContainerBackend(spec, c, log);
+    }
+
+    /**
+     * Testcontainers' port check can pass through Docker's port proxy, which accepts connections before
+     * (or without) the server listening, and it ignores its own inside check's answer: a container that
+     * exits at start could pass for a listening one. So the port must be seen in LISTEN state inside the
+     * container while it still runs. An image without a shell or grep keeps Testcontainers' word.
+     */
+    private static void awaitListeningInside(GenericContainer<?> c, BackendSpec spec) {
+        String listening = String.format("grep -qiE ':%04X [0-9A-F]+:0000 0A' /proc/net/tcp /proc/net/tcp6 2>/dev/null", spec.port());
+        long deadline = System.nanoTime() + spec.startupTimeout().toNanos();
+        while (true) {
+            int code;
+            try {
+                code = c.isRunning() ? c.execInContainer("/bin/sh", "-c", listening).getExitCode() : -1;
+            } catch (IOException | RuntimeException e) {
+                code = c.isRunning() ? 1 : -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the container's port", e);
+            }
+            if (code == 0 || code == 126 || code == 127) {
+                return;
+            }
+            if (code == -1) {
+                throw new IllegalStateException("the container exited before its port " + spec.port() + " listened");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Timed out waiting for port " + spec.port() + " to listen inside the container");
+            }
+            try {
+                Thread.sleep(100); // polling the container's own socket table, bounded by the start-up timeout
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the container's port", e);
+            }
+        }
     }
 
     public BackendSpec spec() {
