@@ -65,9 +65,9 @@ final class RunCommand implements Callable<Integer> {
             throw new ScenarioException(suite.home(), 0, "--parallel must be 1 or more (0: automatic) and --repeat 1 or more");
         }
         List<Job> jobs = suite.jobs(scenarios, backends);
-        if ((long) jobs.size() * repeat > RunProgress.MAX_RUNS) {
-            throw new ScenarioException(suite.home(), 0, "--repeat " + repeat + " makes " + (long) jobs.size() * repeat + " runs of " + jobs.size()
-                    + " scenario(s); at most " + RunProgress.MAX_RUNS + " runs fit in one report");
+        String tooMany = RunProgress.sizeProblem(jobs.size(), repeat);
+        if (tooMany != null) {
+            throw new UsageException(tooMany);
         }
         if (parallel == 0) {
             parallel = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));

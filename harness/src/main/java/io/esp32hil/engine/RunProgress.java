@@ -3,9 +3,10 @@ package io.esp32hil.engine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where a run stands: which scenario runs are done, which are running, which have not started. Runs
@@ -25,12 +26,20 @@ public final class RunProgress {
     private int nextJob;
     private int nextRepetition = 1;
     private boolean stopped;
-    private final Map<Task, Long> running = new LinkedHashMap<>();
+    private final Set<Task> running = new LinkedHashSet<>();
     private final List<Map.Entry<Task, ScenarioResult>> done = new ArrayList<>();
 
+    /** Why a plan of this size cannot be run (null: it can), in words for the user. */
+    public static String sizeProblem(int jobs, int repeat) {
+        long runs = (long) jobs * repeat;
+        return repeat >= 1 && runs <= MAX_RUNS ? null
+                : "--repeat " + repeat + " makes " + runs + " runs of " + jobs + " scenario(s): more than " + MAX_RUNS + " runs do not fit in one report";
+    }
+
     public RunProgress(List<Job> jobs, int repeat, String target) {
-        if (repeat < 1 || (long) jobs.size() * repeat > MAX_RUNS) {
-            throw new IllegalArgumentException(jobs.size() + " scenario(s) x " + repeat + " repetitions is more than " + MAX_RUNS + " runs");
+        String problem = sizeProblem(jobs.size(), repeat);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
         this.jobs = List.copyOf(jobs);
         this.repeat = repeat;
@@ -51,7 +60,7 @@ public final class RunProgress {
             nextRepetition = 1;
             nextJob++;
         }
-        running.put(t, System.nanoTime());
+        running.add(t);
         return t;
     }
 
@@ -78,7 +87,7 @@ public final class RunProgress {
      */
     public synchronized List<ScenarioResult> resultsSoFar(String why) {
         List<ScenarioResult> all = new ArrayList<>(results());
-        running.keySet().forEach(t -> all.add(notRun(t.job(), t.repetition(), "it was still running: " + why)));
+        running.forEach(t -> all.add(notRun(t.job(), t.repetition(), "it was still running: " + why)));
         for (int j = 0; j < jobs.size(); j++) {
             long started = j < nextJob ? repeat : j == nextJob ? nextRepetition - 1 : 0;
             long left = repeat - started;

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,7 +24,9 @@ public final class Secrets {
     // Shorter values would redact ordinary words; such a credential is still hidden where its setting is written.
     private static final int MIN_LENGTH = 3;
 
-    private final Set<String> values = new CopyOnWriteArraySet<>();
+    // Longest first, so a secret that contains another is replaced whole; rebuilt when one is learned,
+    // since every log line reads it.
+    private volatile List<String> values = List.of();
 
     /** A run's secrets, none known yet. */
     public Secrets() {}
@@ -56,9 +57,12 @@ public final class Secrets {
     }
 
     /** Learns one credential (values too short to be told from ordinary text are kept out of free text). */
-    public Secrets add(String value) {
-        if (value != null && value.length() >= MIN_LENGTH) {
-            values.add(value);
+    public synchronized Secrets add(String value) {
+        if (value != null && value.length() >= MIN_LENGTH && !values.contains(value)) {
+            Set<String> sorted = new TreeSet<>((a, b) -> a.length() != b.length() ? b.length() - a.length() : a.compareTo(b));
+            sorted.addAll(values);
+            sorted.add(value);
+            values = List.copyOf(sorted);
         }
         return this;
     }
@@ -90,7 +94,7 @@ public final class Secrets {
             return text;
         }
         String out = text;
-        for (String v : longestFirst()) {
+        for (String v : values) {
             out = out.replace(v, MARK);
         }
         return redactQueries(out);
@@ -104,7 +108,7 @@ public final class Secrets {
         // ISO-8859-1 maps each byte to one char and back, so any byte sequence survives unchanged
         String s = new String(data, StandardCharsets.ISO_8859_1);
         String out = s;
-        for (String v : longestFirst()) {
+        for (String v : values) {
             out = out.replace(new String(v.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1), MARK);
         }
         return out == s ? data : out.getBytes(StandardCharsets.ISO_8859_1);
@@ -117,11 +121,5 @@ public final class Secrets {
         }
         Matcher m = QUERY.matcher(text);
         return m.replaceAll(r -> Matcher.quoteReplacement(r.group(1) + "?" + MARK));
-    }
-
-    private List<String> longestFirst() {
-        Set<String> sorted = new TreeSet<>((a, b) -> a.length() != b.length() ? b.length() - a.length() : a.compareTo(b));
-        sorted.addAll(values);
-        return List.copyOf(sorted);
     }
 }
