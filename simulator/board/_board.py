@@ -5,6 +5,7 @@ import gc
 import json
 import sys
 
+import _errno
 import js
 
 budget = 0
@@ -32,6 +33,7 @@ def init(heap_budget, seed, cause, mac_hex):
     import _select
     import _time
 
+    sys.modules["errno"] = _errno
     sys.modules["time"] = _time
     sys.modules["os"] = _os
     sys.modules["gc"] = _gc
@@ -85,7 +87,7 @@ def call(op, *args, data=None):
     if err is not None:
         if isinstance(err, list):
             raise OSError(*err)
-        raise OSError(err)
+        raise _errno.OSError(err)
     return answer.get("r")
 
 
@@ -123,6 +125,6 @@ def run_file(name):
     except SystemExit:
         return "exit"
     except BaseException as e:  # noqa: B036 - a board prints every uncaught exception, then the REPL
-        sys.print_exception(e)
+        _errno.print_exception(e)
         return "error"
     return None

@@ -4,6 +4,7 @@ from select import *  # noqa: F401,F403
 from select import poll as _builtin_poll
 
 import _board
+import _errno
 
 POLLIN = 1
 POLLOUT = 4
@@ -30,7 +31,7 @@ class _Poll:
 
     def modify(self, obj, eventmask):
         if obj not in self._objs:
-            raise OSError(2)  # ENOENT, as MicroPython raises
+            raise _errno.OSError(_errno.ENOENT)  # as MicroPython raises
         self.register(obj, eventmask)
 
     def unregister(self, obj):
@@ -42,7 +43,7 @@ class _Poll:
         socks = [(o, m) for o, m in self._objs.items() if _sock_id(o) is not None]
         if self._other is not None and len(socks) < len(self._objs):
             if socks:
-                raise OSError(95)  # polling sockets together with other streams is not modelled
+                raise _errno.OSError(_errno.EOPNOTSUPP)  # polling sockets together with other streams is not modelled
             return self._other.poll(timeout)
         if timeout is None or timeout < 0:
             timeout = -1

@@ -4,6 +4,8 @@
 from sys import *  # noqa: F401,F403
 from collections import namedtuple
 
+from _errno import print_exception  # noqa: F401 - prints a board OSError as a board does
+
 platform = "esp32"
 # _mpy: MPY_VERSION 6 | MPY_SUB_VERSION 3 << 8 | MP_NATIVE_ARCH_XTENSAWIN (10) << 10
 implementation = namedtuple("implementation", ("name", "version", "_machine", "_mpy", "_build"))(

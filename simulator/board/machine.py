@@ -1,6 +1,7 @@
 # machine for the simulated ESP32: pins and ADC channels live in the host, where the control
 # channel can set inputs and watch outputs.
 import _board
+import _errno
 
 PWRON_RESET = 1
 HARD_RESET = 2
@@ -58,7 +59,7 @@ class Pin:
         self.value(0)
 
     def irq(self, handler=None, trigger=3):
-        raise OSError(95)  # EOPNOTSUPP: pin interrupts are not modelled yet
+        raise _errno.OSError(_errno.EOPNOTSUPP)  # pin interrupts are not modelled yet
 
     def __repr__(self):
         return "Pin(%d)" % self._id

@@ -1,6 +1,7 @@
 # socket for the simulated ESP32: real TCP connections owned by the host. Errors carry the errno
 # values that MicroPython on an ESP32 raises.
 import _board
+import _errno
 
 AF_INET = 2
 AF_INET6 = 10
@@ -14,8 +15,6 @@ SOL_SOCKET = 0xFFF
 SO_REUSEADDR = 4
 TCP_NODELAY = 1
 
-_EAGAIN = 11
-
 
 def getaddrinfo(host, port, af=0, type=0, proto=0, flags=0):
     # The board's tuple: family and type, the proto of the hints (0 unless given) and the host as
@@ -27,7 +26,7 @@ def getaddrinfo(host, port, af=0, type=0, proto=0, flags=0):
 class socket:
     def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=IPPROTO_TCP):
         if type != SOCK_STREAM:
-            raise OSError(95)  # EOPNOTSUPP: only TCP is modelled
+            raise _errno.OSError(_errno.EOPNOTSUPP)  # only TCP is modelled
         self._id = _board.call("sock_open")
         self._timeout = None
 
@@ -65,7 +64,7 @@ class socket:
         try:
             return fn(*args)
         except OSError as e:
-            if e.errno == _EAGAIN:
+            if e.errno == _errno.EAGAIN:
                 return None
             raise
 

@@ -1,6 +1,7 @@
 # ssl for the simulated ESP32: real TLS in the host, with the surface of MicroPython's mbedTLS
 # module (an SSLSocket reads and writes; it has no send/recv, just as on a board).
 import _board
+import _errno
 
 CERT_NONE = 0
 CERT_OPTIONAL = 1
@@ -69,7 +70,7 @@ class SSLContext:
 
     def wrap_socket(self, sock, server_side=False, do_handshake_on_connect=True, server_hostname=None):
         if server_side or self._server:
-            raise OSError(95)  # EOPNOTSUPP: the board only acts as a TLS client
+            raise _errno.OSError(_errno.EOPNOTSUPP)  # the board only acts as a TLS client
         ca = None if self._ca is None else self._ca.hex()
         _board.call("sock_tls", sock._id, server_hostname, self.verify_mode, ca, sock._ms())
         return SSLSocket(sock)

@@ -8,7 +8,7 @@ const { Worker } = require('node:worker_threads');
 const { EventEmitter } = require('node:events');
 const { Wifi } = require('./wifi');
 const { NetStack, Aborted } = require('./netstack');
-const { BoardError } = require('./errors');
+const { BoardError, ERRNO } = require('./errors');
 
 const RESPONSE_BYTES = 1 << 20;
 const MAX_CHUNK = 16 * 1024; // hex or base64 of this fits the response buffer with room to spare
@@ -317,7 +317,7 @@ class Board extends EventEmitter {
       case 'sock_close':
         return net.close(args[0]);
       case 'hash':
-        if (args[0] !== 'sha1' && args[0] !== 'md5') throw new BoardError(22);
+        if (args[0] !== 'sha1' && args[0] !== 'md5') throw new BoardError(ERRNO.EINVAL);
         return crypto.createHash(args[0]).update(Buffer.from(args[1], 'hex')).digest('hex');
       case 'sock_poll':
         return net.poll(args[0], args[1], signal);
@@ -328,7 +328,7 @@ class Board extends EventEmitter {
       case 'sock_cipher':
         return net.cipher(args[0]);
       default:
-        throw new BoardError(95);
+        throw new BoardError(ERRNO.EOPNOTSUPP);
     }
   }
 

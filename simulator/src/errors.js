@@ -8,17 +8,20 @@ class BoardError extends Error {
   }
 }
 
+// The ESP32 port's numbers are newlib's, not Linux's (MP ports/esp32/mpconfigport.h:68,
+// MICROPY_USE_INTERNAL_ERRNO 0; newlib sys/errno.h); board/_errno.py has the same table.
 const ERRNO = {
   EBADF: 9,
   EAGAIN: 11,
   EINVAL: 22,
   EOPNOTSUPP: 95,
-  ECONNABORTED: 103,
   ECONNRESET: 104,
-  ENOTCONN: 107,
-  ETIMEDOUT: 110,
   ECONNREFUSED: 111,
-  EHOSTUNREACH: 113,
+  ECONNABORTED: 113,
+  ETIMEDOUT: 116,
+  EHOSTUNREACH: 118,
+  EINPROGRESS: 119,
+  ENOTCONN: 128,
 };
 
 const TLS = {

@@ -100,7 +100,7 @@ class NetStack {
   async connect(id, host, port, ms, signal) {
     const s = this.get(id);
     if (!this.wifi.connected) throw new BoardError(ERRNO.EHOSTUNREACH);
-    if (ms === 0) throw new BoardError(115); // EINPROGRESS: non-blocking connect is not modelled
+    if (ms === 0) throw new BoardError(ERRNO.EINPROGRESS); // non-blocking connect is not modelled
     const sock = net.connect({ host, port });
     const limit = ms < 0 ? CONNECT_TIMEOUT_MS : ms;
     await new Promise((resolve, reject) => {

@@ -55,7 +55,28 @@ test('a socket read times out with ETIMEDOUT and a refused connect says ECONNRES
       'try:\n    s.recv(10)\nexcept OSError as e:\n    print("recv", e.errno)\ns.close()\n' +
       `c = socket.socket()\ntry:\n    c.connect(('127.0.0.1', ${refusedPort}))\nexcept OSError as e:\n    print("connect", e.errno)`,
   );
-  assert.strictEqual(out, 'joined True\r\nrecv 110\r\nconnect 104\r\n');
+  assert.strictEqual(out, 'joined True\r\nrecv 116\r\nconnect 104\r\n');
+});
+
+// The ESP32 port's errno numbers are newlib's (MP ports/esp32/mpconfigport.h:68, MICROPY_USE_INTERNAL_ERRNO 0;
+// newlib sys/errno.h), named by MP py/moderrno.c's errorcode table: a timeout prints "[Errno 116] ETIMEDOUT".
+test('errors carry newlib errno numbers and print with their names as on a board, tracebacks too', async (t) => {
+  const server = await echoServer();
+  t.after(() => server.close());
+  const sim = await bootedSim(t);
+  const [out] = await rawExec(
+    sim,
+    JOIN + `\nimport socket, errno\ns = socket.socket()\ns.settimeout(0.1)\ns.connect(('127.0.0.1', ${server.address().port}))\n` +
+      'from errno import ETIMEDOUT, ECONNABORTED, EHOSTUNREACH, EINPROGRESS, ENOTCONN\n' +
+      'try:\n    s.recv(10)\nexcept OSError as e:\n    print(type(e).__name__, e.errno == ETIMEDOUT, str(e), repr(e))\n' +
+      'print(ETIMEDOUT, ECONNABORTED, EHOSTUNREACH, EINPROGRESS, ENOTCONN, errno.errorcode[113])\n' +
+      'import sys\ntry:\n    s.recv(10)\nexcept OSError as e:\n    sys.print_exception(e)',
+  );
+  assert.strictEqual(
+    out,
+    "joined True\r\nOSError True [Errno 116] ETIMEDOUT OSError(116,)\r\n116 113 118 119 128 ECONNABORTED\r\n" +
+      'Traceback (most recent call last):\r\n  File "<stdin>", line 22, in <module>\r\nOSError: [Errno 116] ETIMEDOUT\r\n',
+  );
 });
 
 // A soft reboot runs gc_sweep_all(): every socket's finaliser closes it (MP ports/esp32/main.c:212); Wi-Fi stays up.
@@ -122,7 +143,7 @@ test('Wi-Fi down through the control channel: isconnected() goes false and socke
   assert.deepStrictEqual((await ctl.send({ cmd: 'wifi_down', mode: 'reset' })).ok, true);
   await ctl.waitFor((l) => l.event === 'wifi' && l.connected === false);
   const [down] = await rawExec(sim, `import socket\ns = socket.socket()\ntry:\n    s.connect(('127.0.0.1', ${server.address().port}))\nexcept OSError as e:\n    print(w.isconnected(), e.errno)`);
-  assert.strictEqual(down, 'False 113\r\n');
+  assert.strictEqual(down, 'False 118\r\n');
   await ctl.send({ cmd: 'wifi_up' });
   await ctl.waitFor((l) => l.event === 'wifi' && l.connected === true);
   const [up, upErr] = await rawExec(sim, `s = socket.socket()\ns.connect(('127.0.0.1', ${server.address().port}))\ns.write(b'x')\nprint(w.isconnected(), s.read(1))\ns.close()`);

@@ -96,7 +96,7 @@ def log(event, *pairs):
 
 
 def _detail(exc):
-    # OSError(113) prints as "[Errno 113] EHOSTUNREACH" on a board; keep it on one short line.
+    # A board prints OSError(118) as "[Errno 118] EHOSTUNREACH" (newlib numbers); keep it on one short line.
     return (type(exc).__name__ + " " + str(exc))[:120]
 
 
@@ -662,7 +662,7 @@ class Connection:
         while n < len(data):
             w = self.stream.write(mv[n:])
             if not w:
-                raise OSError(116)  # ETIMEDOUT
+                raise HandshakeError("timed out sending the request")
             n += w
 
     def send(self, opcode, payload, fin=True):
