@@ -1,34 +1,15 @@
 # errno for the simulated ESP32. The ESP32 port takes its numbers from newlib, not MicroPython's
 # internal (Linux) table (MP ports/esp32/mpconfigport.h:68, MICROPY_USE_INTERNAL_ERRNO 0), so
 # ETIMEDOUT is 116 and ECONNABORTED 113 on a board. The names and the errorcode table are those
-# of MP py/moderrno.c; the numbers are newlib's sys/errno.h.
+# of MP py/moderrno.c; the numbers are newlib's sys/errno.h (the table is src/errors.js's).
 import io
 import sys
 
-EPERM = 1
-ENOENT = 2
-EIO = 5
-EBADF = 9
-EAGAIN = 11
-ENOMEM = 12
-EACCES = 13
-EEXIST = 17
-ENODEV = 19
-EISDIR = 21
-EINVAL = 22
-EOPNOTSUPP = 95
-ECONNRESET = 104
-ENOBUFS = 105
-ECONNREFUSED = 111
-EADDRINUSE = 112
-ECONNABORTED = 113
-ETIMEDOUT = 116
-EHOSTUNREACH = 118
-EINPROGRESS = 119
-EALREADY = 120
-ENOTCONN = 128
+from _errno_table import errorcode  # written by the host from src/errors.js
 
-errorcode = {v: k for k, v in globals().items() if k.startswith("E") and isinstance(v, int)}
+for _n, _name in errorcode.items():
+    globals()[_name] = _n
+del _n, _name
 
 _native_print_exception = sys.print_exception
 

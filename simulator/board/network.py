@@ -19,26 +19,54 @@ AUTH_WPA_PSK = 2
 AUTH_WPA2_PSK = 3
 AUTH_WPA_WPA2_PSK = 4
 
-_interfaces = {}
-
-
-def WLAN(interface_id=STA_IF):
-    if interface_id not in (STA_IF, AP_IF):
-        raise ValueError("invalid WLAN interface identifier")
-    if interface_id not in _interfaces:
-        _interfaces[interface_id] = _WLAN(interface_id)
-    return _interfaces[interface_id]
-
-
 def hostname(name=None):
     if name is None:
         return _board.call("wifi_config", "hostname")
     _board.call("wifi_set", "hostname", name)
 
 
-class _WLAN:
-    def __init__(self, interface_id):
-        self._if = interface_id
+class WLAN:
+    """network.WLAN as the ESP32 port has it: a type with the 1.24+ constants, whose WLAN(STA_IF) and
+    WLAN(AP_IF) are always the same two objects (MP ports/esp32/network_wlan.c:755-790, make_new)."""
+
+    IF_STA = STA_IF
+    IF_AP = AP_IF
+    # wifi_auth_mode_t of ESP-IDF 5.4
+    SEC_OPEN = 0
+    SEC_WEP = 1
+    SEC_WPA = 2
+    SEC_WPA2 = 3
+    SEC_WPA_WPA2 = 4
+    SEC_WPA2_ENT = 5
+    SEC_WPA3 = 6
+    SEC_WPA2_WPA3 = 7
+    SEC_WAPI = 8
+    SEC_OWE = 9
+    SEC_WPA3_ENT_192 = 10
+    SEC_WPA3_EXT_PSK = 11
+    SEC_WPA3_EXT_PSK_MIXED_MODE = 12
+    SEC_DPP = 13
+    SEC_WPA3_ENT = 14
+    SEC_WPA2_WPA3_ENT = 15
+    # wifi_ps_type_t
+    PM_NONE = 0
+    PM_PERFORMANCE = 1
+    PM_POWERSAVE = 2
+
+    _interfaces = {}
+
+    def __new__(cls, interface_id=STA_IF):
+        if interface_id not in (STA_IF, AP_IF):
+            raise ValueError("invalid WLAN interface identifier")
+        wlan = cls._interfaces.get(interface_id)
+        if wlan is None:
+            wlan = object.__new__(cls)
+            wlan._if = interface_id
+            cls._interfaces[interface_id] = wlan
+        return wlan
+
+    def __init__(self, interface_id=STA_IF):
+        pass
 
     def active(self, is_active=None):
         return _board.call("wifi_active", self._if, is_active)

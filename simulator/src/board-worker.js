@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { FlashMirror } = require('./flash-mirror');
 const { ReplDriver } = require('./repl-driver');
+const { ERRNO, boardErrorLine } = require('./errors');
 
 const BOARD_DIR = path.join(__dirname, '..', 'board');
 const BOARD_FRAME = '  File "/.board/';
@@ -76,6 +77,9 @@ class SerialOut {
     if (bytes.includes(BOARD_FRAME)) {
       bytes = Buffer.from(bytes.toString('latin1').split('\r\n').filter((l) => !l.startsWith(BOARD_FRAME)).join('\r\n'), 'latin1');
     }
+    if (bytes.includes('OSError: ')) {
+      bytes = Buffer.from(bytes.toString('latin1').split('\n').map(boardErrorLine).join('\n'), 'latin1');
+    }
     let out = bytes;
     if (bytes.includes('JS with Emscripten')) {
       out = Buffer.from(bytes.toString('latin1').replace('JS with Emscripten', BANNER_MACHINE), 'latin1');
@@ -100,6 +104,9 @@ function installBoardModules(mp) {
   for (const name of fs.readdirSync(BOARD_DIR)) {
     if (name.endsWith('.py')) mp.FS.writeFile('/.board/' + name, fs.readFileSync(path.join(BOARD_DIR, name)));
   }
+  // One errno table for both sides of the bridge: board/_errno.py builds the errno module from it.
+  const table = Object.entries(ERRNO).map(([name, n]) => `${n}: ${JSON.stringify(name)}`).join(', ');
+  mp.FS.writeFile('/.board/_errno_table.py', `errorcode = {${table}}\n`);
 }
 
 // This port frees memory only when control returns to its top level (it cannot scan the WebAssembly

@@ -29,7 +29,7 @@ const ROM_TAIL =
   'load:0x40080400,len:3368\r\nentry 0x400805cc\r\n';
 
 class Board extends EventEmitter {
-  constructor({ flashDir, aps = [], joinMs = 800, heapBudget = 112 * 1024, seed = null, mac = '246f28a1b2c3' }) {
+  constructor({ flashDir, aps = [], joinMs = 800, wifiInactiveMs, wrongPassword, heapBudget = 112 * 1024, seed = null, mac = '246f28a1b2c3' }) {
     super();
     this.config = { flashDir: path.resolve(flashDir), heapBudget, seed, mac };
     this.input = [];
@@ -41,7 +41,8 @@ class Board extends EventEmitter {
     this.inputs = new Map(); // input levels set from the bench
     this.adc = new Map(); // ADC readings (16-bit) set from the bench
     this.heap = { used: 0, high_water: 0, budget: heapBudget };
-    this.wifi = new Wifi({ aps, joinMs, onChange: (ev) => this.onWifi(ev) });
+    this.wifiOptions = { joinMs, inactiveMs: wifiInactiveMs, wrongPassword };
+    this.wifi = this.newWifi(aps, true);
     this.net = new NetStack({ wifi: this.wifi, onEvent: (ev) => this.emit('event', ev) });
     this.idleWaiters = [];
   }
@@ -88,8 +89,7 @@ class Board extends EventEmitter {
     const old = this.wifi;
     old.stop();
     // The chip forgets its connection; the radio environment (access points, outages) stays.
-    this.wifi = new Wifi({ aps: old.aps, joinMs: old.joinMs, onChange: (ev) => this.onWifi(ev) });
-    this.wifi.radioUp = old.radioUp;
+    this.wifi = this.newWifi(old.aps, old.radioUp);
     this.net = new NetStack({ wifi: this.wifi, onEvent: (ev) => this.emit('event', ev) });
     this.pins.clear();
     this.input = [];
@@ -208,9 +208,15 @@ class Board extends EventEmitter {
     this.emit('event', ev);
   }
 
-  onWifi(ev) {
-    if (ev.connected) this.net.linkRestored();
-    this.emit('event', ev);
+  newWifi(aps, radioUp) {
+    const wifi = new Wifi({
+      ...this.wifiOptions,
+      aps,
+      onChange: (ev) => this.emit('event', ev),
+      onLink: (up) => up && this.net.linkRestored(),
+    });
+    wifi.radioUp = radioUp;
+    return wifi;
   }
 
   onCall(op, args) {
@@ -289,7 +295,7 @@ class Board extends EventEmitter {
       case 'wifi_disconnect':
         return wifi.disconnect();
       case 'wifi_status':
-        return args[0] === 1 ? (wifi.active[1] ? 1010 : 1000) : wifi.status;
+        return args[0] === 1 ? null : wifi.status; // status() is for the station only (network_wlan.c:402)
       case 'wifi_rssi':
         return wifi.rssi();
       case 'wifi_scan':
@@ -333,15 +339,13 @@ class Board extends EventEmitter {
   }
 
   // Bench operations (the control channel calls these).
+  // mode: how the access point goes ('silent' or 'deauth', see wifi.js).
   setWifiRadio(up, mode = 'silent') {
-    if (!up) this.net.linkDown(mode);
-    this.wifi.setRadio(up);
+    this.wifi.setRadio(up, mode);
   }
 
   setAccessPoints(aps) {
-    const wasConnected = this.wifi.connected;
     this.wifi.setAccessPoints(aps);
-    if (wasConnected && !this.wifi.connected) this.net.linkDown('silent');
   }
 
   setInput(pin, value) {

@@ -7,7 +7,7 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { Board } = require('./board');
 const { ControlChannel } = require('./control');
-const { parseAccessPoints } = require('./wifi');
+const { parseAccessPoints, WRONG_PASSWORD, INACTIVE_MS } = require('./wifi');
 
 const USAGE = `usage: esp32sim [options]
 
@@ -18,12 +18,19 @@ options:
                        default: a temporary directory removed at exit)
   --flash-temporary    the --flash directory is this board's alone: remove it at exit too
   --wifi LIST          access points, SSID:PASSWORD[,SSID2:PASSWORD2...]; "SSID:" is open
-  --join-ms MS         time a Wi-Fi join takes (default 800)
+  --join-ms MS         time a Wi-Fi join (or one reconnection attempt) takes (default 800)
+  --wifi-inactive-ms MS
+                       how long the station keeps an association whose access point went
+                       silent before it drops it (default ${INACTIVE_MS}, ESP-IDF's inactive time)
+  --wrong-password VARIANT
+                       what a wrong password looks like: handshake-timeout (reason 15, so
+                       status() stays 1001 while the driver retries; most access points) or
+                       auth-fail (reason 202, status() 202) (default handshake-timeout)
   --control PORT       JSON-lines control channel on 127.0.0.1:PORT (0 picks a free port;
                        the port is announced on stderr as "esp32sim: control port N")
   --pty PATH           also offer the console on a pseudo-terminal linked at PATH (needs socat)
   --heap-budget BYTES  MicroPython heap the firmware may use (default 114688, an ESP32
-                       without PSRAM); going past it raises MemoryError
+                       without PSRAM): the live heap is reported against it (no MemoryError yet)
   --seed N             make os.urandom and random reproducible
   --mac HEX            12 hex digits of the Wi-Fi MAC address (default 246f28a1b2c3)
   --supervised         a test harness runs this board: SIGINT (Ctrl-C at the harness's
@@ -34,7 +41,7 @@ options:
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-  const opts = { flash: null, wifi: [], joinMs: 800, control: null, pty: null, heapBudget: 114688, seed: null, mac: '246f28a1b2c3', supervised: false };
+  const opts = { flash: null, wifi: [], joinMs: 800, wifiInactiveMs: INACTIVE_MS, wrongPassword: 'handshake-timeout', control: null, pty: null, heapBudget: 114688, seed: null, mac: '246f28a1b2c3', supervised: false };
   const int = (name, value, min) => {
     if (value === undefined || !/^\d+$/.test(value) || Number(value) < min) {
       throw new UsageError(`${name} needs a whole number${min > 0 ? ` of at least ${min}` : ''}, got ${JSON.stringify(value)}`);
@@ -64,6 +71,17 @@ function parseArgs(argv) {
       case '--join-ms':
         opts.joinMs = int(arg, value(), 0);
         break;
+      case '--wifi-inactive-ms':
+        opts.wifiInactiveMs = int(arg, value(), 0);
+        break;
+      case '--wrong-password': {
+        const variant = value();
+        if (!(variant in WRONG_PASSWORD)) {
+          throw new UsageError(`--wrong-password is ${Object.keys(WRONG_PASSWORD).join(' or ')}, got ${JSON.stringify(variant)}`);
+        }
+        opts.wrongPassword = variant;
+        break;
+      }
       case '--control':
         opts.control = int(arg, value(), 0);
         break;
@@ -144,7 +162,7 @@ async function main(argv) {
   if (!flashDir) flashDir = fs.mkdtempSync(path.join(os.tmpdir(), 'esp32sim-flash-'));
   fs.mkdirSync(flashDir, { recursive: true });
 
-  const board = new Board({ flashDir, aps: opts.wifi, joinMs: opts.joinMs, heapBudget: opts.heapBudget, seed: opts.seed, mac: opts.mac });
+  const board = new Board({ flashDir, aps: opts.wifi, joinMs: opts.joinMs, wifiInactiveMs: opts.wifiInactiveMs, wrongPassword: opts.wrongPassword, heapBudget: opts.heapBudget, seed: opts.seed, mac: opts.mac });
   let control = null;
   let pty = null;
   let exiting = false;

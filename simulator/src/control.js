@@ -3,7 +3,7 @@
 // reply line ({"ok":true,...} or {"ok":false,"error":...}, echoing "id"); board events are pushed
 // to every connected client as {"event":...} lines.
 const net = require('node:net');
-const { parseAccessPoints } = require('./wifi');
+const { parseAccessPoints, LOSS_MODES } = require('./wifi');
 
 class ControlChannel {
   constructor(board, { onShutdown }) {
@@ -78,7 +78,7 @@ class ControlChannel {
         return {};
       case 'wifi_down': {
         const mode = msg.mode === undefined ? 'silent' : msg.mode;
-        if (mode !== 'silent' && mode !== 'reset') throw new Error('"mode" must be "silent" or "reset"');
+        if (!LOSS_MODES.includes(mode)) throw new Error(`"mode" must be ${LOSS_MODES.map((m) => `"${m}"`).join(' or ')}`);
         board.setWifiRadio(false, mode);
         return {};
       }

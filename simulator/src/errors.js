@@ -8,25 +8,49 @@ class BoardError extends Error {
   }
 }
 
-// The ESP32 port's numbers are newlib's, not Linux's (MP ports/esp32/mpconfigport.h:68,
-// MICROPY_USE_INTERNAL_ERRNO 0; newlib sys/errno.h); board/_errno.py has the same table.
+// The errno names MicroPython knows (py/moderrno.c's errorcode table) with the ESP32 port's numbers,
+// which are newlib's, not Linux's (MP ports/esp32/mpconfigport.h:68, MICROPY_USE_INTERNAL_ERRNO 0;
+// newlib sys/errno.h). board/_errno.py gets its table from here.
 const ERRNO = {
+  EPERM: 1,
+  ENOENT: 2,
+  EIO: 5,
   EBADF: 9,
   EAGAIN: 11,
+  ENOMEM: 12,
+  EACCES: 13,
+  EEXIST: 17,
+  ENODEV: 19,
+  EISDIR: 21,
   EINVAL: 22,
   EOPNOTSUPP: 95,
   ECONNRESET: 104,
+  ENOBUFS: 105,
   ECONNREFUSED: 111,
+  EADDRINUSE: 112,
   ECONNABORTED: 113,
   ETIMEDOUT: 116,
   EHOSTUNREACH: 118,
   EINPROGRESS: 119,
+  EALREADY: 120,
   ENOTCONN: 128,
 };
+const ERRNO_NAME = new Map(Object.entries(ERRNO).map(([name, n]) => [n, name]));
+
+// The last line of a traceback the interpreter prints in C names an OSError's number from its own
+// Linux table ("OSError: [Errno 113] EHOSTUNREACH", or just "OSError: 116" for a number it lacks);
+// a board names it from newlib's ("[Errno 113] ECONNABORTED", "[Errno 116] ETIMEDOUT").
+function boardErrorLine(line) {
+  const m = /^OSError: (?:\[Errno (\d+)\] [A-Z]+|(\d+))(\r?)$/.exec(line);
+  if (!m) return line;
+  const n = Number(m[1] || m[2]);
+  const name = ERRNO_NAME.get(n);
+  return (name ? `OSError: [Errno ${n}] ${name}` : `OSError: ${n}`) + m[3];
+}
 
 const TLS = {
   VERIFY_FAILED: [-9984, 'MBEDTLS_ERR_X509_CERT_VERIFY_FAILED'],
   FATAL_ALERT: [-30592, 'MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE'],
 };
 
-module.exports = { BoardError, ERRNO, TLS };
+module.exports = { BoardError, ERRNO, TLS, boardErrorLine };

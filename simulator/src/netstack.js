@@ -1,8 +1,9 @@
 'use strict';
 // The TCP/IP stack of one board: real sockets (net, tls) owned by the host thread, with the
 // blocking semantics, timeouts and errno values of lwIP under MicroPython on an ESP32. While the
-// Wi-Fi link is down nothing moves: new connections fail with EHOSTUNREACH, and open ones either
-// stall silently (data waits on both sides until the link returns) or are reset.
+// Wi-Fi link is down nothing moves: open connections stall (data waits on both sides until the link
+// returns, as TCP retransmits it), a new connection fails with EHOSTUNREACH while the station has no
+// network and waits for its SYN to get through (or times out) while the access point is out of reach.
 const net = require('node:net');
 const tls = require('node:tls');
 const dns = require('node:dns');
@@ -66,11 +67,10 @@ class NetStack {
     this.onEvent = onEvent;
     this.sockets = new Map();
     this.nextId = 3; // as on a board, fds 0-2 are taken
-    this.silent = false;
   }
 
   get linkUp() {
-    return this.wifi.connected && !this.silent;
+    return this.wifi.linkUp;
   }
 
   get(id) {
@@ -101,10 +101,17 @@ class NetStack {
     const s = this.get(id);
     if (!this.wifi.connected) throw new BoardError(ERRNO.EHOSTUNREACH);
     if (ms === 0) throw new BoardError(ERRNO.EINPROGRESS); // non-blocking connect is not modelled
-    const sock = net.connect({ host, port });
     const limit = ms < 0 ? CONNECT_TIMEOUT_MS : ms;
+    const started = Date.now();
+    while (!this.linkUp) {
+      // Associated but out of the access point's reach: the SYN is retransmitted until it gets through.
+      const left = limit - (Date.now() - started);
+      if (left <= 0) throw new BoardError(ERRNO.ETIMEDOUT);
+      await this.waitAny([s], left, signal);
+    }
+    const sock = net.connect({ host, port });
     await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => finish(new BoardError(ERRNO.ETIMEDOUT)), limit);
+      const timer = setTimeout(() => finish(new BoardError(ERRNO.ETIMEDOUT)), Math.max(0, limit - (Date.now() - started)));
       const onAbort = () => finish(new Aborted());
       const finish = (err) => {
         clearTimeout(timer);
@@ -136,7 +143,7 @@ class NetStack {
     if (s.error) throw new BoardError(s.error);
     if (!s.sock) throw new BoardError(ERRNO.ENOTCONN);
     if (s.eof && s.sock.destroyed) throw new BoardError(ERRNO.ECONNRESET);
-    if (this.silent) s.held.push(data);
+    if (!this.linkUp) s.held.push(data);
     else s.sock.write(data);
     return data.length;
   }
@@ -145,7 +152,7 @@ class NetStack {
     const s = this.get(id);
     const deadline = ms < 0 ? -1 : Date.now() + ms;
     for (;;) {
-      if (!this.silent) {
+      if (this.linkUp) {
         if (s.buffered > 0 && (n >= 0 || s.eof)) return s.take(n);
         if (s.error) throw new BoardError(s.error);
         if (s.eof) return s.take(-1);
@@ -162,7 +169,7 @@ class NetStack {
     const s = this.get(id);
     const deadline = ms < 0 ? -1 : Date.now() + ms;
     for (;;) {
-      if (!this.silent) {
+      if (this.linkUp) {
         const all = Buffer.concat(s.chunks);
         const nl = all.indexOf(10);
         if (nl >= 0) return s.take(nl + 1);
@@ -180,7 +187,7 @@ class NetStack {
     const s = this.sockets.get(id);
     if (!s) return 32; // POLLNVAL: the socket was closed
     let ev = 0;
-    if (!this.silent) {
+    if (this.linkUp) {
       if (mask & 1 && (s.buffered > 0 || s.eof || s.error)) ev |= 1;
       if (s.error) ev |= 8;
       if (s.eof) ev |= 16;
@@ -291,15 +298,8 @@ class NetStack {
     return [c.standardName || c.name, c.version];
   }
 
-  // Wi-Fi went away. 'silent': frames stop in both directions; 'reset': every connection is reset.
-  linkDown(mode) {
-    if (mode === 'reset') this.resetAll(ERRNO.ECONNABORTED);
-    else this.silent = true;
-  }
-
+  // Frames move again: what the board wrote meanwhile goes out, and waiting calls look again.
   linkRestored() {
-    if (!this.silent) return;
-    this.silent = false;
     for (const s of this.sockets.values()) {
       for (const data of s.held) if (s.sock && !s.sock.destroyed) s.sock.write(data);
       s.held = [];

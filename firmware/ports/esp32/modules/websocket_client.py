@@ -505,46 +505,60 @@ def _status_name(status):
 
 
 class Wifi:
+    """The station. While a connection is requested, the ESP32 port's driver rejoins by itself after
+    every loss (a missing access point, a wrong password too) and refuses connect() meanwhile with
+    "Wifi Internal Error"; so connect() is called once and afterwards the firmware only waits for the
+    link. Loss and recovery are seen through isconnected(), whichever side rejoined."""
+
     def __init__(self, cfg):
         self.cfg = cfg
         self.wlan = None
+        self.requested = False  # connect() was accepted: the driver owns the link from now on
+        self.up = False
+        self.since = time.ticks_ms()  # when the link was last wanted and missing
         if network is not None and cfg["WIFI_SSID"]:
             self.wlan = network.WLAN(network.STA_IF)
 
     def isconnected(self):
-        return self.wlan is None or self.wlan.isconnected()
+        if self.wlan is None:
+            return True
+        up = self.wlan.isconnected()
+        if up != self.up:
+            now = time.ticks_ms()
+            if up:
+                self.requested = True  # a link that is up was asked of the driver, which will rejoin it by itself
+                log("wifi connected", "ip", self.wlan.ifconfig()[0], "ms", time.ticks_diff(now, self.since))
+            else:
+                self.since = now
+            self.up = up
+        return up
 
     def connect(self):
-        """Joins the configured network; True when it has an address. A board may report
-        STAT_CONNECTING for a while before a failure code, so only a wrong password ends early."""
+        """Waits up to WIFI_TIMEOUT_MS for the link; True when it has an address."""
         wlan = self.wlan
         if wlan is None:
             return True
         wlan.active(True)
-        if wlan.isconnected():
+        if self.isconnected():
             return True
-        ssid = self.cfg["WIFI_SSID"]
-        log("wifi connecting", "ssid", ssid)
         t0 = time.ticks_ms()
-        try:
-            wlan.connect(ssid, self.cfg["WIFI_PASSWORD"])
-        except OSError as e:
-            log("wifi failed", "status", -1, "reason", _detail(e), "ms", time.ticks_diff(time.ticks_ms(), t0))
-            return False
-        wrong = getattr(network, "STAT_WRONG_PASSWORD", None)
+        if not self.requested:
+            ssid = self.cfg["WIFI_SSID"]
+            log("wifi connecting", "ssid", ssid)
+            self.since = t0
+            try:
+                wlan.connect(ssid, self.cfg["WIFI_PASSWORD"])
+            except OSError as e:
+                log("wifi failed", "status", -1, "reason", _detail(e), "ms", time.ticks_diff(time.ticks_ms(), t0))
+                return False
+            self.requested = True
         while time.ticks_diff(time.ticks_ms(), t0) < self.cfg["WIFI_TIMEOUT_MS"]:
-            if wlan.isconnected():
-                log("wifi connected", "ip", wlan.ifconfig()[0], "ms", time.ticks_diff(time.ticks_ms(), t0))
-                return True
-            if wlan.status() == wrong:
-                break
             time.sleep_ms(100)
+            if self.isconnected():
+                return True
+        # Still joining: a board may show CONNECTING, NO_AP_FOUND or WRONG_PASSWORD while the driver retries.
         status = wlan.status()
         log("wifi failed", "status", status, "reason", _status_name(status), "ms", time.ticks_diff(time.ticks_ms(), t0))
-        try:
-            wlan.disconnect()  # stop the driver's own retries before the next attempt
-        except OSError:
-            pass
         return False
 
 

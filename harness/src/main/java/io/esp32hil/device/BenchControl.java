@@ -2,8 +2,8 @@ package io.esp32hil.device;
 
 /** What a person at a bench does with the board's surroundings; only targets with {@link Capability#BENCH_CONTROL}. */
 public interface BenchControl {
-    /** Takes Wi-Fi away: silently (frames stop both ways), or with every connection reset. */
-    void wifiDown(boolean resetConnections);
+    /** Takes the access point away, the way {@code loss} says; frames stop both ways until it is back. */
+    void wifiDown(WifiLoss loss);
 
     void wifiUp();
 

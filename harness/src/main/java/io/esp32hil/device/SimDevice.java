@@ -112,8 +112,8 @@ public final class SimDevice implements Device {
         ControlClient control = board.control();
         return Optional.of(new BenchControl() {
             @Override
-            public void wifiDown(boolean resetConnections) {
-                control.wifiDown(resetConnections);
+            public void wifiDown(WifiLoss loss) {
+                control.wifiDown(loss.word());
             }
 
             @Override

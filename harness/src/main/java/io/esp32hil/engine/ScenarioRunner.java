@@ -9,6 +9,7 @@ import io.esp32hil.deploy.FirmwareBundle;
 import io.esp32hil.device.BenchControl;
 import io.esp32hil.device.Capability;
 import io.esp32hil.device.Device;
+import io.esp32hil.device.WifiLoss;
 import io.esp32hil.scenario.Durations;
 import io.esp32hil.scenario.FirmwareProfile;
 import io.esp32hil.scenario.SafeName;
@@ -443,7 +444,7 @@ public final class ScenarioRunner {
                 case "expect_backend_log" -> expectBackendLog(step);
                 case "wifi" -> {
                     if (step.valueText().equals("down")) {
-                        bench().wifiDown(step.flag("reset_connections", false));
+                        bench().wifiDown(WifiLoss.of(step.text("mode")).orElse(WifiLoss.SILENT));
                     } else {
                         bench().wifiUp();
                     }

@@ -1,6 +1,7 @@
 package io.esp32hil.scenario;
 
 import io.esp32hil.device.Capability;
+import io.esp32hil.device.WifiLoss;
 import io.esp32hil.server.ServerEvent;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ public final class ScenarioLoader {
         STEPS.put("expect_server", new Spec("server_event", Set.of("within", "where", "mark"), null));
         STEPS.put("send", new Spec("send", Set.of("text", "size", "binary", "raw", "fragments", "mark"), null));
         STEPS.put("server", new Spec("fault", Set.of("code", "reason", "graceful", "status", "delay", "on", "payload", "interval", "text", "mark"), null));
-        STEPS.put("wifi", new Spec("wifi", Set.of("reset_connections", "mark"), Capability.BENCH_CONTROL));
+        STEPS.put("wifi", new Spec("wifi", Set.of("mode", "mark"), Capability.BENCH_CONTROL));
         STEPS.put("access_points", new Spec("string", Set.of("mark"), Capability.BENCH_CONTROL));
         STEPS.put("set_pin", new Spec("none", Set.of("pin", "value", "mark"), Capability.BENCH_CONTROL));
         STEPS.put("set_adc", new Spec("none", Set.of("pin", "value", "mark"), Capability.BENCH_CONTROL));
@@ -71,7 +72,8 @@ public final class ScenarioLoader {
             Map.entry("text", Values.text((int) MAX_MESSAGE)), Map.entry("reason", Values.text(123)), Map.entry("payload", Values.text(125)),
             Map.entry("size", Values.whole(0, MAX_MESSAGE)), Map.entry("binary", Values.whole(0, MAX_MESSAGE)), Map.entry("fragments", Values.whole(1, 10_000)),
             Map.entry("code", Values.closeCode()), Map.entry("status", Values.whole(0, 599)),
-            Map.entry("graceful", Values.bool()), Map.entry("on", Values.bool()), Map.entry("reset_connections", Values.bool()),
+            Map.entry("graceful", Values.bool()), Map.entry("on", Values.bool()),
+            Map.entry("mode", v -> WifiLoss.of(String.valueOf(v)).isPresent() ? null : "is " + WifiLoss.words() + ", not " + Values.shown(v)),
             Map.entry("pin", Values.whole(0, 39)), Map.entry("value", Values.whole(0, 1)),
             Map.entry("min", Values.number()), Map.entry("max", Values.number()),
             Map.entry("bytes_per_s", Values.whole(1, 1_000_000_000)), Map.entry("bytes", Values.whole(0, 1L << 40)),

@@ -128,9 +128,9 @@ public final class ControlClient implements AutoCloseable {
         command("reset");
     }
 
-    /** Takes Wi-Fi away: silently (frames stop both ways) or with every connection reset. */
-    public void wifiDown(boolean resetConnections) {
-        command("wifi_down", Map.of("mode", resetConnections ? "reset" : "silent"));
+    /** Takes the access point away; {@code mode} is "silent" or "deauth" (see the simulator's README). */
+    public void wifiDown(String mode) {
+        command("wifi_down", Map.of("mode", mode));
     }
 
     public void wifiUp() {

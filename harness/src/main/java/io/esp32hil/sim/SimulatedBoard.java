@@ -186,6 +186,8 @@ public final class SimulatedBoard implements AutoCloseable {
         private String name = "sim";
         private final Map<String, String> accessPoints = new LinkedHashMap<>();
         private Integer joinMs;
+        private Integer wifiInactiveMs;
+        private String wrongPassword;
         private Integer heapBudget;
         private Long seed;
         private Path pty;
@@ -228,6 +230,18 @@ public final class SimulatedBoard implements AutoCloseable {
             return this;
         }
 
+        /** How long the station keeps an association whose access point went silent (the simulator's default: ESP-IDF's 6 s). */
+        public Builder wifiInactiveTime(Duration inactive) {
+            this.wifiInactiveMs = (int) inactive.toMillis();
+            return this;
+        }
+
+        /** What a wrong password looks like: "handshake-timeout" (the simulator's default) or "auth-fail". */
+        public Builder wrongPassword(String variant) {
+            this.wrongPassword = variant;
+            return this;
+        }
+
         public Builder heapBudget(int bytes) {
             this.heapBudget = bytes;
             return this;
@@ -258,6 +272,12 @@ public final class SimulatedBoard implements AutoCloseable {
             }
             if (joinMs != null) {
                 args.addAll(List.of("--join-ms", joinMs.toString()));
+            }
+            if (wifiInactiveMs != null) {
+                args.addAll(List.of("--wifi-inactive-ms", wifiInactiveMs.toString()));
+            }
+            if (wrongPassword != null) {
+                args.addAll(List.of("--wrong-password", wrongPassword));
             }
             if (heapBudget != null) {
                 args.addAll(List.of("--heap-budget", heapBudget.toString()));

@@ -64,15 +64,18 @@ class FirmwareIntegrationTest {
         return start(true);
     }
 
-    private SerialConsole start(boolean expectConnected) {
-        board = SimulatedBoard.builder()
+    private SimulatedBoard.Builder boardBuilder() {
+        return SimulatedBoard.builder()
                 .flashDir(tmp.resolve("flash"))
                 .logDir(tmp.resolve("logs"))
                 .name("board")
                 .accessPoint("lab", "s3cret-pw")
                 .joinTime(Duration.ofMillis(100))
-                .withControl()
-                .start();
+                .withControl();
+    }
+
+    private SerialConsole start(boolean expectConnected) {
+        board = boardBuilder().start();
         SerialConsole console = board.console();
         if (!expectConnected) {
             return console;
@@ -143,17 +146,38 @@ class FirmwareIntegrationTest {
     }
 
     @Test
-    void wifiLostAndBack() {
+    void aDeauthenticatingAccessPointIsNoticedAtOnceAndTheDriverRejoinsByItself() {
         startServer(0);
         SerialConsole console = boot(config(server.port()));
-        board.control().wifiDown(false);
+        board.control().wifiDown("deauth");
         console.expect("[ws] wifi lost", T);
         console.expect("[ws] closed code=1006 reason=\"wifi lost\" by=network", T);
-        console.expect("[ws] wifi failed status=", T);
+        console.expect("[ws] wifi failed status=201 reason=NO_AP_FOUND", T); // the driver is retrying by itself
         board.control().wifiUp();
         console.expect("[ws] wifi connected", T);
         console.expect("[ws] connected url=", T);
         server.awaitLine("#2 open", T);
+        assertThat(console.text()).doesNotContain("Wifi Internal Error").containsOnlyOnce("[ws] wifi connecting");
+    }
+
+    @Test
+    void aSilentAccessPointIsNoticedByThePingTimeoutBeforeTheStationDropsIt() {
+        startServer(0);
+        Map<String, Object> config = config(server.port());
+        config.put("CONNECT_TIMEOUT_MS", 2000);
+        Firmware.deploy(tmp.resolve("flash"), config);
+        board = boardBuilder().wifiInactiveTime(Duration.ofSeconds(3)).start();
+        SerialConsole console = board.console();
+        console.expect("[ws] connected url=", T);
+        board.control().wifiDown("silent");
+        String before = console.expect("[ws] closed code=1006 reason=\"ping timeout\" by=network", T).before();
+        assertThat(before).doesNotContain("wifi lost");
+        console.expect("[ws] wifi failed status=201 reason=NO_AP_FOUND", T);
+        board.control().wifiUp();
+        console.expect("[ws] wifi connected", T);
+        console.expect("[ws] connected url=", T);
+        server.awaitLine("#2 open", T);
+        assertThat(console.text()).doesNotContain("Wifi Internal Error").containsOnlyOnce("[ws] wifi connecting");
     }
 
     @Test
@@ -275,11 +299,12 @@ class FirmwareIntegrationTest {
         config.put("GIVE_UP_ACTION", "stop");
         Firmware.deploy(tmp.resolve("flash"), config);
         SerialConsole console = start(false);
+        // most access points answer a wrong key with a handshake timeout, so the driver shows CONNECTING
         for (int attempt = 1; attempt <= 2; attempt++) {
-            console.expect("[ws] wifi failed status=202 reason=WRONG_PASSWORD", T);
+            console.expect("[ws] wifi failed status=1001 reason=CONNECTING", T);
             console.expect("[ws] reconnect in_ms=", T);
         }
-        console.expect("[ws] wifi failed status=202 reason=WRONG_PASSWORD", T);
+        console.expect("[ws] wifi failed status=1001 reason=CONNECTING", T);
         console.expect("[ws] give up attempts=3 action=stop", T);
         console.expect(">>> ", T);
         assertThat(console.text()).doesNotContain("not-the-password").doesNotContain("s3cret-pw");
