@@ -49,20 +49,20 @@ class socket:
         _board.call("sock_connect", self._id, address[0], address[1], self._ms())
 
     def send(self, data):
-        return _board.call("sock_send", self._id, self._ms(), data=data)
+        return _board.call("sock_send", self._id, self._ms(), "send", data=data)
 
     def sendall(self, data):
-        self.send(data)
+        _board.call("sock_send", self._id, self._ms(), "sendall", data=data)
 
     def write(self, data):
-        return self.send(data)
+        return self._nonblocking_none(_board.call, "sock_send", self._id, self._ms(), "write", data=data)
 
     def recv(self, bufsize):
         return _board.call_bytes("sock_recv", self._id, bufsize, self._ms())
 
-    def _nonblocking_none(self, fn, *args):
+    def _nonblocking_none(self, fn, *args, **kwargs):
         try:
-            return fn(*args)
+            return fn(*args, **kwargs)
         except OSError as e:
             if e.errno == _errno.EAGAIN:
                 return None

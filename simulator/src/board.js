@@ -315,7 +315,7 @@ class Board extends EventEmitter {
       case 'sock_connect':
         return net.connect(args[0], args[1], args[2], args[3], signal);
       case 'sock_send':
-        return net.send(args[0], Buffer.from(args[2]), args[1], signal);
+        return net.send(args[0], Buffer.from(args[3]), args[1], signal, args[2]);
       case 'sock_recv':
         return net.recv(args[0], Math.min(args[1], MAX_CHUNK), args[2], signal);
       case 'sock_readline':

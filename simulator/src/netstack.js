@@ -9,9 +9,12 @@ const tls = require('node:tls');
 const dns = require('node:dns');
 const { EventEmitter } = require('node:events');
 const { BoardError, ERRNO, TLS } = require('./errors');
+const { unacknowledged } = require('./send-queue');
 
 const HIGH_WATER = 256 * 1024;
 const CONNECT_TIMEOUT_MS = 20000; // lwIP gives up on a silent SYN after about this long
+const SEND_BUFFER = 5760; // lwIP's TCP_SND_BUF: ESP-IDF's CONFIG_LWIP_TCP_SND_BUF_DEFAULT
+const SPACE_POLL_MS = 5; // acknowledgements raise no event: a writer waiting for room looks this often
 
 class Aborted extends Error {}
 
@@ -24,7 +27,9 @@ class SimSocket extends EventEmitter {
     this.buffered = 0;
     this.eof = false;
     this.error = null;
-    this.held = []; // writes made while the link was silently down
+    this.held = []; // writes made while the link was down
+    this.heldBytes = 0;
+    this.tcp = null; // the TCP connection under TLS, or the same socket as sock
     this.remote = '';
   }
 
@@ -133,19 +138,54 @@ class NetStack {
       signal.addEventListener('abort', onAbort);
     });
     sock.setNoDelay(true);
+    s.tcp = sock;
     s.remote = `${host}:${port}`;
     s.attach(sock);
     this.onEvent({ event: 'socket', action: 'open', id, remote: s.remote });
   }
 
-  send(id, data, ms, signal) {
+  // Room left in the board's send buffer: what it wrote that the peer has not acknowledged counts.
+  sendSpace(s) {
+    let queued = s.heldBytes + s.sock.writableLength + unacknowledged(s.tcp);
+    if (s.tcp !== s.sock) queued += s.tcp.writableLength;
+    return Math.max(0, SEND_BUFFER - queued);
+  }
+
+  // As the port writes (MP ports/esp32/modsocket.c _socket_send, socket_stream_write; py/stream.c):
+  // as much as fits, waiting for room until the timeout. kind 'send' returns what went out (OSError
+  // if nothing did), 'sendall' must send everything, 'write' (a stream write) raises ETIMEDOUT on a
+  // timeout even after part went out. Non-blocking: what fitted, or EAGAIN when nothing did.
+  async send(id, data, ms, signal, kind = 'send') {
     const s = this.get(id);
-    if (s.error) throw new BoardError(s.error);
-    if (!s.sock) throw new BoardError(ERRNO.ENOTCONN);
-    if (s.eof && s.sock.destroyed) throw new BoardError(ERRNO.ECONNRESET);
-    if (!this.linkUp) s.held.push(data);
-    else s.sock.write(data);
-    return data.length;
+    const deadline = ms < 0 ? -1 : Date.now() + ms;
+    let sent = 0;
+    for (;;) {
+      if (s.error) throw new BoardError(s.error);
+      if (!s.sock) throw new BoardError(ERRNO.ENOTCONN);
+      if (s.eof && s.sock.destroyed) throw new BoardError(ERRNO.ECONNRESET);
+      const room = this.sendSpace(s);
+      if (room > 0) {
+        const chunk = data.subarray(sent, sent + room);
+        if (this.linkUp) s.sock.write(chunk);
+        else {
+          s.held.push(chunk);
+          s.heldBytes += chunk.length;
+        }
+        sent += chunk.length;
+        if (sent === data.length) return sent;
+      }
+      if (ms === 0) {
+        if (sent === 0) throw new BoardError(ERRNO.EAGAIN);
+        if (kind === 'sendall') throw new BoardError(ERRNO.ETIMEDOUT);
+        return sent;
+      }
+      const left = deadline < 0 ? SPACE_POLL_MS : deadline - Date.now();
+      if (left <= 0) {
+        if (kind === 'send' && sent > 0) return sent;
+        throw new BoardError(ERRNO.ETIMEDOUT);
+      }
+      await this.waitAny([s], Math.min(left, SPACE_POLL_MS), signal);
+    }
   }
 
   async recv(id, n, ms, signal) {
@@ -192,7 +232,7 @@ class NetStack {
       if (s.error) ev |= 8;
       if (s.eof) ev |= 16;
     }
-    if (mask & 4 && s.sock && !s.error) ev |= 4; // sends never block: the host buffers them
+    if (mask & 4 && s.sock && !s.error && this.sendSpace(s) > 0) ev |= 4;
     return ev;
   }
 
@@ -207,7 +247,10 @@ class NetStack {
       }
       const left = deadline < 0 ? -1 : deadline - Date.now();
       if (ready.length || (deadline >= 0 && left <= 0)) return ready;
-      await this.waitAny(entries.map(([id]) => this.sockets.get(id)), left, signal);
+      // room in a send buffer raises no event: a poll for POLLOUT looks again soon
+      const wantsRoom = entries.some(([id, mask]) => mask & 4 && this.sockets.has(id));
+      const wait = wantsRoom ? (left < 0 ? SPACE_POLL_MS : Math.min(left, SPACE_POLL_MS)) : left;
+      await this.waitAny(entries.map(([id]) => this.sockets.get(id)).filter(Boolean), wait, signal);
     }
   }
 
@@ -236,8 +279,21 @@ class NetStack {
     if (!s) return;
     this.sockets.delete(id);
     if (s.sock) {
-      s.sock.end();
-      s.sock.destroySoon();
+      // lwIP resets instead of closing when data is still unread, and answers data arriving after
+      // close() with a reset too (lwIP tcp_close_shutdown; RFC 1122 section 4.2.2.13).
+      let reset = () => {
+        reset = () => {}; // once: more late data may follow in the same tick
+        if (!s.tcp || s.tcp.destroyed) return;
+        s.tcp.resetAndDestroy();
+        this.onEvent({ event: 'socket', action: 'reset', id, remote: s.remote });
+      };
+      if (s.buffered > 0) reset();
+      else {
+        s.sock.removeAllListeners('data');
+        s.sock.on('data', () => reset());
+        s.sock.end();
+        s.sock.destroySoon();
+      }
       this.onEvent({ event: 'socket', action: 'close', id, remote: s.remote, by: 'board' });
     }
   }
@@ -303,6 +359,7 @@ class NetStack {
     for (const s of this.sockets.values()) {
       for (const data of s.held) if (s.sock && !s.sock.destroyed) s.sock.write(data);
       s.held = [];
+      s.heldBytes = 0;
       s.emit('change');
     }
   }

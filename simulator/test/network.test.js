@@ -163,3 +163,59 @@ test('select.poll waits in the host for board sockets, and hashlib has the sha1 
   assert.strictEqual(err, '');
   assert.strictEqual(out, "joined True\r\n[] True\r\nTrue 1 b'x' None\r\na9993e364706816aba3e25717850c26c9cd0d89d\r\n");
 });
+
+// lwIP's send buffer is 5,760 bytes (ESP-IDF CONFIG_LWIP_TCP_SND_BUF_DEFAULT): once a peer that stops
+// reading has a full receive window, a non-blocking write returns None, send() on a socket with a
+// timeout raises ETIMEDOUT, POLLOUT is not reported (MP ports/esp32/modsocket.c _socket_send,
+// socket_stream_write; py/stream.c mp_stream_write), and all of it comes back when the peer reads.
+test('a peer that stops reading fills the send buffer: writes return None, send times out, POLLOUT waits', async (t) => {
+  let peer = null;
+  let received = 0;
+  const server = net.createServer((s) => {
+    peer = s;
+    s.on('error', () => {});
+    s.pause();
+    s.on('data', (d) => (received += d.length));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => server.close());
+  const sim = await bootedSim(t);
+  const [out, err] = await rawExec(
+    sim,
+    JOIN + `\nimport socket, select\ns = socket.socket()\ns.connect(('127.0.0.1', ${server.address().port}))\n` +
+      // until the peer's receive window is shut too: no room for 300 ms
+      's.setblocking(False)\np = select.poll()\np.register(s, select.POLLOUT)\nchunk = bytes(1024)\ntotal = 0\n' +
+      'while total < 16 * 1024 * 1024:\n    n = s.write(chunk)\n    if n is None and not p.poll(300): break\n' +
+      '    total += n or 0\nprint("stalled", 5760 < total < 1024 * 1024)\nprint("pollout", p.poll(50))\n' +
+      's.settimeout(0.2)\ntry:\n    s.send(chunk)\nexcept OSError as e:\n    print("send", e.errno)',
+    20000,
+  );
+  assert.strictEqual(err, '');
+  assert.strictEqual(out, 'joined True\r\nstalled True\r\npollout []\r\nsend 116\r\n');
+  peer.resume();
+  const [after] = await rawExec(sim, 'print("pollout", [e for _, e in p.poll(5000)])\ns.settimeout(5)\ns.sendall(chunk)\nprint("sent")');
+  assert.strictEqual(after, 'pollout [4]\r\nsent\r\n');
+});
+
+// lwIP closes with a reset when received data is still unread (lwIP tcp_close_shutdown; RFC 1122
+// section 4.2.2.13), and with a FIN otherwise.
+test('close() with unread data resets the connection; with nothing unread it ends it', async (t) => {
+  const seen = [];
+  const server = net.createServer((s) => {
+    s.on('error', (e) => seen.push(e.code));
+    s.on('end', () => seen.push('end'));
+    s.on('data', (d) => {
+      if (d.toString() === 'talk') s.write('unread');
+    });
+    s.resume();
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => server.close());
+  const sim = await bootedSim(t);
+  const port = server.address().port;
+  await rawExec(sim, JOIN + `\nimport socket, select\nquiet = socket.socket()\nquiet.connect(('127.0.0.1', ${port}))\nquiet.close()\n` +
+    `s = socket.socket()\ns.connect(('127.0.0.1', ${port}))\ns.write(b'talk')\np = select.poll()\np.register(s, select.POLLIN)\np.poll(2000)\ns.close()`);
+  const deadline = Date.now() + 5000;
+  while (seen.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.deepStrictEqual(seen, ['end', 'ECONNRESET']);
+});

@@ -732,6 +732,46 @@ class Connection:
         self.rx = bytearray() if n == len(self.rx) else self.rx[n:]
         return frame
 
+    def discard_until_close(self, timeout_ms):
+        """After this side's close frame: reads and throws away what the server still sends (frames
+        of any size) until its close frame or timeout_ms; True if the close came. Closing with data
+        unread would make lwIP answer a server that is still sending with a TCP reset, where
+        RFC 6455 (section 7.1.1) wants the server to close the TCP connection first."""
+        deadline = time.ticks_add(time.ticks_ms(), timeout_ms)
+        rx, self.rx = self.rx, bytearray()
+        skip = 0  # bytes of a frame being thrown away that have not arrived yet
+        if self.chunk is None:
+            self.chunk = bytearray(_RX_CHUNK)
+        while True:
+            while not skip:
+                ext = _extent(rx)
+                if ext is None:
+                    break
+                if rx[0] & 0x0F == OP_CLOSE:
+                    return True
+                whole = ext[0] + ext[1]
+                if whole <= len(rx):
+                    rx = rx[whole:]
+                else:
+                    skip, rx = whole - len(rx), bytearray()
+            left = time.ticks_diff(deadline, time.ticks_ms())
+            if left <= 0 or not self.poller.poll(left):
+                return False
+            try:
+                n = self.stream.readinto(self.chunk)
+            except OSError:
+                return False
+            if n is None:
+                continue
+            if not n:
+                return False
+            data = memoryview(self.chunk)[:n]
+            if skip:
+                used = min(skip, n)
+                skip -= used
+                data = data[used:]
+            rx.extend(data)
+
     def close(self):
         if self.sock is not None:
             try:
@@ -1021,20 +1061,13 @@ class Client:
         self._send_message(json.dumps(status))
 
     def _close_handshake(self, code, reason):
-        """Sends a close frame and waits briefly for the server's, then closes the socket."""
+        """Sends a close frame and reads (discarding) until the server's close or CLOSE_TIMEOUT_MS,
+        then closes the socket."""
         conn = self.conn
         try:
             conn.send(OP_CLOSE, close_payload(code, reason))
-            deadline = time.ticks_add(time.ticks_ms(), self.cfg["CLOSE_TIMEOUT_MS"])
-            while True:
-                left = time.ticks_diff(deadline, time.ticks_ms())
-                if left <= 0:
-                    break
-                conn.wait(left)
-                frame = conn.next_frame()
-                if frame is not None and frame[1] == OP_CLOSE:
-                    break
-        except (ConnectionLost, ProtocolError):
+            conn.discard_until_close(self.cfg["CLOSE_TIMEOUT_MS"])
+        except ConnectionLost:
             pass
         log("closed", "code", code, "reason", reason, "by", "client")
         self._drop()

@@ -3,6 +3,7 @@ package io.esp32hil.firmware;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.esp32hil.console.SerialConsole;
+import io.esp32hil.sim.ControlClient;
 import io.esp32hil.sim.SimulatedBoard;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -256,6 +257,22 @@ class FirmwareIntegrationTest {
         }
         server.command("still talking?");
         console.expect("[ws] rx type=text size=14 data=\"still talking?\"", T);
+    }
+
+    @Test
+    void aServerStillSendingWhenTheBoardClosesGetsTheCloseHandshakeNotATcpReset() {
+        startServer(0);
+        Map<String, Object> config = config(server.port());
+        config.put("MAX_MESSAGE_SIZE", 1000);
+        SerialConsole console = boot(config);
+        ControlClient control = board.control(); // events are recorded from here on
+        server.command("/big 300000");
+        console.expect("[ws] closed code=1009 reason=\"message of 300000 bytes over the limit of 1000\" by=client", T);
+        console.expect("[ws] connected url=", T);
+        server.awaitLine("#2 open", T);
+        // lwIP resets a connection closed with data unread; the board read on until the server's close
+        assertThat(control.events()).as("socket events").anyMatch(e -> "close".equals(e.path("action").asText()))
+                .noneMatch(e -> "reset".equals(e.path("action").asText()));
     }
 
     @Test
