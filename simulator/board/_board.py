@@ -83,6 +83,8 @@ def call(op, *args, data=None):
     answer = json.loads(js.hil_call(op, json.dumps(args), data is not None))
     if "i" in answer:
         raise KeyboardInterrupt
+    if "v" in answer:
+        raise ValueError(answer["v"])
     err = answer.get("e")
     if err is not None:
         if isinstance(err, list):

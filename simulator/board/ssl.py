@@ -1,5 +1,5 @@
-# ssl for the simulated ESP32: real TLS in the host, with the surface of MicroPython's mbedTLS
-# module (an SSLSocket reads and writes; it has no send/recv, just as on a board).
+# ssl for the simulated ESP32: real TLS in the host, with the surface of MicroPython's ssl module
+# (micropython-lib python-stdlib/ssl over the port's mbedTLS tls module).
 import _board
 import _errno
 
@@ -31,6 +31,19 @@ class SSLSocket:
     def write(self, data):
         return self._sock.write(data)
 
+    # send/recv since v1.25 (MP extmod/modtls_mbedtls.c:893-914)
+    def send(self, data):
+        return self._sock.send(data)
+
+    def sendall(self, data):
+        self._sock.sendall(data)
+
+    def recv(self, bufsize):
+        return self._sock.recv(bufsize)
+
+    def recv_into(self, buf, nbytes=None):
+        return self._sock.readinto(buf, nbytes)
+
     def setblocking(self, flag):
         self._sock.setblocking(flag)
 
@@ -56,7 +69,7 @@ class SSLContext:
         if protocol not in (PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER):
             raise ValueError("protocol must be PROTOCOL_TLS_CLIENT or PROTOCOL_TLS_SERVER")
         self._server = protocol == PROTOCOL_TLS_SERVER
-        self.verify_mode = CERT_NONE if self._server else CERT_REQUIRED
+        self.verify_mode = CERT_NONE  # micropython-lib's ssl.SSLContext sets CERT_NONE whatever the protocol
         self._ca = None
 
     def load_verify_locations(self, cafile=None, cadata=None):

@@ -42,8 +42,16 @@ class Bridge {
 
 // Serial output: MicroPython's print emits bare '\n'; a board's UART driver sends '\r\n'. Output is
 // held per line so the banner can name the simulated machine instead of the WebAssembly host.
+// The console UART: 8N1 at baud bits/s behind the ESP32's 128-byte TX FIFO. MicroPython's print
+// blocks while the FIFO is full (MP ports/esp32/uart.c:84-100, mphalport.c:145-185), so output costs
+// the firmware the time it takes on the wire; baud 0 leaves output free.
+const UART_FIFO = 128;
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 class SerialOut {
-  constructor() {
+  constructor(baud = 0) {
+    this.byteMs = baud > 0 ? 10000 / baud : 0;
+    this.wireFreeAt = 0; // when the bytes written so far have left the UART
     this.buf = [];
     this.prev = 0;
     this.muted = false;
@@ -57,11 +65,23 @@ class SerialOut {
         this.skip--;
         continue;
       }
+      const before = this.buf.length;
       if (b === 10 && this.prev !== 13) this.buf.push(13);
       this.buf.push(b);
       this.prev = b;
+      const sent = this.buf.length - before;
       if (b === 10 || this.buf.length >= 512) this.flush();
+      if (this.byteMs && !this.muted) this.pace(sent);
     }
+  }
+
+  // Blocks this (the interpreter's) thread while more than a FIFO's worth is still to go out.
+  pace(n) {
+    const now = performance.now();
+    this.wireFreeAt = Math.max(this.wireFreeAt, now) + n * this.byteMs;
+    const wait = this.wireFreeAt - now - UART_FIFO * this.byteMs;
+    // (a line is sent whole, when it ends: the board-frame filter and banner rewrite work on lines)
+    if (wait > 0) Atomics.wait(PAUSE, 0, 0, wait);
   }
 
   write(text) {
@@ -124,7 +144,7 @@ function pyStr(s) {
 async function main() {
   const cfg = workerData;
   const bridge = new Bridge(cfg.shared);
-  const out = new SerialOut();
+  const out = new SerialOut(cfg.uartBaud);
   let resetCause = cfg.resetCause;
   let rawMode = false;
 

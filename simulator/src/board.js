@@ -29,9 +29,9 @@ const ROM_TAIL =
   'load:0x40080400,len:3368\r\nentry 0x400805cc\r\n';
 
 class Board extends EventEmitter {
-  constructor({ flashDir, aps = [], joinMs = 800, wifiInactiveMs, wrongPassword, heapBudget = 112 * 1024, seed = null, mac = '246f28a1b2c3' }) {
+  constructor({ flashDir, aps = [], joinMs = 800, wifiInactiveMs, wrongPassword, uartBaud = 115200, heapBudget = 112 * 1024, seed = null, mac = '246f28a1b2c3' }) {
     super();
-    this.config = { flashDir: path.resolve(flashDir), heapBudget, seed, mac };
+    this.config = { flashDir: path.resolve(flashDir), heapBudget, seed, mac, uartBaud };
     this.input = [];
     this.pendingInterrupt = false;
     this.call = null; // the worker's outstanding request: {op, controller}
@@ -254,7 +254,7 @@ class Board extends EventEmitter {
     if (!this.call || this.call.controller !== controller) return; // interrupted or reset meanwhile
     if (err instanceof Aborted) return;
     this.call = null;
-    if (err instanceof BoardError) this.respond({ e: err.arg });
+    if (err instanceof BoardError) this.respond(err.type === 'ValueError' ? { v: err.arg } : { e: err.arg });
     else if (err) {
       this.emit('fatal', err);
       this.respond({ e: 5 }); // EIO: a simulator fault surfaces as an I/O error, not a hang

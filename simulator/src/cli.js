@@ -26,6 +26,8 @@ options:
                        what a wrong password looks like: handshake-timeout (reason 15, so
                        status() stays 1001 while the driver retries; most access points) or
                        auth-fail (reason 202, status() 202) (default handshake-timeout)
+  --uart-baud N        console speed: output is paced at N baud (8N1) behind a 128-byte
+                       FIFO, so print blocks as on a board (default 115200; 0: unpaced)
   --control PORT       JSON-lines control channel on 127.0.0.1:PORT (0 picks a free port;
                        the port is announced on stderr as "esp32sim: control port N")
   --pty PATH           also offer the console on a pseudo-terminal linked at PATH (needs socat)
@@ -41,7 +43,7 @@ options:
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-  const opts = { flash: null, wifi: [], joinMs: 800, wifiInactiveMs: INACTIVE_MS, wrongPassword: 'handshake-timeout', control: null, pty: null, heapBudget: 114688, seed: null, mac: '246f28a1b2c3', supervised: false };
+  const opts = { flash: null, wifi: [], joinMs: 800, wifiInactiveMs: INACTIVE_MS, wrongPassword: 'handshake-timeout', uartBaud: undefined, control: null, pty: null, heapBudget: 114688, seed: null, mac: '246f28a1b2c3', supervised: false };
   const int = (name, value, min) => {
     if (value === undefined || !/^\d+$/.test(value) || Number(value) < min) {
       throw new UsageError(`${name} needs a whole number${min > 0 ? ` of at least ${min}` : ''}, got ${JSON.stringify(value)}`);
@@ -80,6 +82,12 @@ function parseArgs(argv) {
           throw new UsageError(`--wrong-password is ${Object.keys(WRONG_PASSWORD).join(' or ')}, got ${JSON.stringify(variant)}`);
         }
         opts.wrongPassword = variant;
+        break;
+      }
+      case '--uart-baud': {
+        const baud = int(arg, value(), 0);
+        if (baud !== 0 && (baud < 300 || baud > 5000000)) throw new UsageError(`--uart-baud is 0 or from 300 to 5000000, got ${baud}`);
+        opts.uartBaud = baud;
         break;
       }
       case '--control':
@@ -162,7 +170,7 @@ async function main(argv) {
   if (!flashDir) flashDir = fs.mkdtempSync(path.join(os.tmpdir(), 'esp32sim-flash-'));
   fs.mkdirSync(flashDir, { recursive: true });
 
-  const board = new Board({ flashDir, aps: opts.wifi, joinMs: opts.joinMs, wifiInactiveMs: opts.wifiInactiveMs, wrongPassword: opts.wrongPassword, heapBudget: opts.heapBudget, seed: opts.seed, mac: opts.mac });
+  const board = new Board({ flashDir, aps: opts.wifi, joinMs: opts.joinMs, wifiInactiveMs: opts.wifiInactiveMs, wrongPassword: opts.wrongPassword, uartBaud: opts.uartBaud, heapBudget: opts.heapBudget, seed: opts.seed, mac: opts.mac });
   let control = null;
   let pty = null;
   let exiting = false;

@@ -2,9 +2,10 @@
 // What the board raises: an OSError whose argument is an errno (a number), a message (as the ESP32
 // port raises for Wi-Fi misuse), or an (errno, text) pair (as mbedTLS errors arrive).
 class BoardError extends Error {
-  constructor(arg) {
+  constructor(arg, type = 'OSError') {
     super(Array.isArray(arg) ? arg.join(' ') : String(arg));
     this.arg = arg;
+    this.type = type; // 'ValueError' for what the port raises as one (a failed certificate check)
   }
 }
 
@@ -49,8 +50,21 @@ function boardErrorLine(line) {
 }
 
 const TLS = {
-  VERIFY_FAILED: [-9984, 'MBEDTLS_ERR_X509_CERT_VERIFY_FAILED'],
   FATAL_ALERT: [-30592, 'MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE'],
 };
 
-module.exports = { BoardError, ERRNO, TLS, boardErrorLine };
+// A failed certificate check raises ValueError with mbedtls_x509_crt_verify_info()'s text, each
+// reason as "\n<description>\n" (MP extmod/modtls_mbedtls.c:699-715; descriptions from mbedTLS
+// library/x509_crt.c).
+const VERIFY = {
+  NOT_TRUSTED: 'The certificate is not correctly signed by the trusted CA',
+  EXPIRED: 'The certificate validity has expired',
+  FUTURE: 'The certificate validity starts in the future',
+  CN_MISMATCH: 'The certificate Common Name (CN) does not match with the expected CN',
+};
+
+function verifyFailed(...reasons) {
+  return new BoardError(reasons.map((r) => `\n${VERIFY[r]}\n`).join(''), 'ValueError');
+}
+
+module.exports = { BoardError, ERRNO, TLS, verifyFailed, boardErrorLine };

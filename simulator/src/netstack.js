@@ -8,7 +8,7 @@ const net = require('node:net');
 const tls = require('node:tls');
 const dns = require('node:dns');
 const { EventEmitter } = require('node:events');
-const { BoardError, ERRNO, TLS } = require('./errors');
+const { BoardError, ERRNO, TLS, verifyFailed } = require('./errors');
 const { unacknowledged } = require('./send-queue');
 
 const HIGH_WATER = 256 * 1024;
@@ -302,7 +302,7 @@ class NetStack {
     const s = this.get(id);
     if (!s.sock) throw new BoardError(ERRNO.ENOTCONN);
     const verify = verifyMode === 2;
-    if (verify && !caHex) throw new BoardError(TLS.VERIFY_FAILED); // a board has no built-in trust store
+    if (verify && !caHex) throw verifyFailed('NOT_TRUSTED'); // a board has no built-in trust store
     const raw = s.sock;
     raw.removeAllListeners('data');
     raw.removeAllListeners('end');
@@ -330,8 +330,7 @@ class NetStack {
         } else resolve();
       };
       const onSecure = () => finish(null);
-      const onError = (e) =>
-        finish(new BoardError(/certificate|self.signed|verify|altname/i.test(e.message) ? TLS.VERIFY_FAILED : TLS.FATAL_ALERT));
+      const onError = (e) => finish(verifyError(e) || new BoardError(TLS.FATAL_ALERT));
       secure.once('secureConnect', onSecure);
       secure.once('error', onError);
       signal.addEventListener('abort', onAbort);
@@ -385,6 +384,15 @@ class NetStack {
     this.resetAll(ERRNO.ECONNABORTED);
     this.sockets.clear();
   }
+}
+
+// What mbedTLS would have said about the certificate Node refused, or null for another failure.
+function verifyError(e) {
+  if (e.code === 'CERT_HAS_EXPIRED') return verifyFailed('EXPIRED');
+  if (e.code === 'CERT_NOT_YET_VALID') return verifyFailed('FUTURE');
+  if (e.code === 'ERR_TLS_CERT_ALTNAME_INVALID') return verifyFailed('CN_MISMATCH');
+  if (/certificate|self.signed|verify|issuer/i.test(e.message) || /CERT|SIGNATURE|ISSUER/.test(e.code || '')) return verifyFailed('NOT_TRUSTED');
+  return null;
 }
 
 function toPem(hex) {

@@ -199,3 +199,23 @@ test('a bad option prints usage and exits 2', async () => {
   assert.strictEqual(await bad.exited, 2);
   assert.match(bad.err, /--heap-budget needs a whole number/);
 });
+
+// The console UART runs at 115200 baud, 8N1 (MP ports/esp32/uart.h:42-43), behind a 128-byte TX FIFO
+// that print blocks on while it is full (ports/esp32/uart.c:84-100, mphalport.c:145-185): 100 lines of
+// 80 bytes take the firmware at least (8000 - 128) / 11520 s, about 0.68 s.
+test('console output is paced at 115200 baud: print blocks the program as on a board', async (t) => {
+  const flash = tempDir();
+  fs.writeFileSync(path.join(flash, 'main.py'),
+    'import time\nt0 = time.ticks_ms()\nfor i in range(100):\n    print("%078d" % i)\nprint("took", time.ticks_diff(time.ticks_ms(), t0))\n');
+  const sim = new Sim(['--flash', flash]);
+  t.after(() => sim.kill());
+  const took = Number((await sim.expect(/took (\d+)\r\n/, 20000))[1]);
+  assert.ok(took >= Math.floor(((8000 - 128) / 11520) * 1000), `100 lines took ${took} ms`);
+});
+
+test('esp32sim refuses a console speed a UART cannot have, with its usage and exit 2', async () => {
+  const sim = new Sim(['--uart-baud', '7']);
+  assert.strictEqual(await sim.exited, 2);
+  assert.match(sim.err, /--uart-baud is 0 or from 300 to 5000000, got 7/);
+  assert.match(sim.err, /usage: esp32sim/);
+});

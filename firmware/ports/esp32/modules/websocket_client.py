@@ -96,8 +96,9 @@ def log(event, *pairs):
 
 
 def _detail(exc):
-    # A board prints OSError(118) as "[Errno 118] EHOSTUNREACH" (newlib numbers); keep it on one short line.
-    return (type(exc).__name__ + " " + str(exc))[:120]
+    # A board prints OSError(118) as "[Errno 118] EHOSTUNREACH" (newlib numbers), and a failed
+    # certificate check as a ValueError of "\n"-framed mbedTLS lines: keep it on one short line.
+    return (type(exc).__name__ + " " + " ".join(str(exc).split()))[:120]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -145,7 +145,7 @@ class ScenarioLoaderTest {
         fails("name: x\nsteps:\n  - server: close\n    code: 1006\n", 3, "close code a server may send");
         fails("name: x\nsteps:\n  - server: reject\n    status: 200\n", 3, "refuses the upgrade");
         fails("name: x\nsteps:\n  - server: refuse\n    on: maybe\n", 3, "'on' is true or false");
-        fails("name: x\nneeds: [bench_control]\nsteps:\n  - wifi: down\n    mode: unplugged\n", 5, "'mode' is silent or deauth, not 'unplugged'");
+        fails("name: x\nneeds: [bench_control]\nsteps:\n  - wifi: down\n    mode: unplugged\n", 4, "'mode' is silent or deauth, not 'unplugged'");
         fails("name: x\nserver: {tls: \"yes please\"}\nsteps:\n  - reset\n", 2, "'tls' is true or false");
         fails("name: x\nserver: {path: null}\nsteps:\n  - reset\n", 2, "'path' is a URL path");
         fails("name: x\nneeds: [bench_control]\nsteps:\n  - set_pin: {pin: 99999, value: 1}\n", 4, "'pin' is a whole number from 0 to 39");
