@@ -57,3 +57,14 @@ def test_a_broken_config_py_is_named_in_the_error():
             assert "config.py" in str(e) and all(w in str(e) for w in words), str(e)
     finally:
         _forget("config")
+
+
+def test_ntp_host_is_a_host_or_host_and_port():
+    assert wc.parse_host_port("pool.ntp.org", 123, "NTP_HOST") == ("pool.ntp.org", 123)
+    assert wc.parse_host_port("127.0.0.1:12345", 123, "NTP_HOST") == ("127.0.0.1", 12345)
+    for bad in ("host:", ":123", "host:99999", "host:x", 5):
+        e = raises(wc.ConfigError, wc.parse_host_port, bad, 123, "NTP_HOST")
+        assert "NTP_HOST" in str(e), str(e)
+    e = raises(wc.ConfigError, wc.load_config, {"NTP_HOST": "ntp:0"})
+    assert "NTP_HOST" in str(e), str(e)
+    assert wc.load_config({"NTP_HOST": ""})["NTP_HOST"] == ""  # "" turns SNTP off

@@ -24,10 +24,10 @@ def getaddrinfo(host, port, af=0, type=0, proto=0, flags=0):
 
 
 class socket:
-    def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=IPPROTO_TCP):
-        if type != SOCK_STREAM:
-            raise _errno.OSError(_errno.EOPNOTSUPP)  # only TCP is modelled
-        self._id = _board.call("sock_open")
+    def __init__(self, af=AF_INET, type=SOCK_STREAM, proto=0):
+        if type not in (SOCK_STREAM, SOCK_DGRAM):
+            raise _errno.OSError(_errno.EOPNOTSUPP)  # raw sockets are not modelled
+        self._id = _board.call("sock_open", "udp" if type == SOCK_DGRAM else "tcp")
         self._timeout = None
 
     def _ms(self):
@@ -59,6 +59,15 @@ class socket:
 
     def recv(self, bufsize):
         return _board.call_bytes("sock_recv", self._id, bufsize, self._ms())
+
+    # UDP
+    def sendto(self, data, address):
+        return _board.call("sock_sendto", self._id, address[0], address[1], data=data)
+
+    def recvfrom(self, bufsize):
+        data = _board.call_bytes("sock_recvfrom", self._id, bufsize, self._ms())
+        host, port = _board.call("sock_lastfrom", self._id)
+        return data, (host, port)
 
     def _nonblocking_none(self, fn, *args, **kwargs):
         try:

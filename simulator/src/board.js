@@ -11,6 +11,7 @@ const { NetStack, Aborted } = require('./netstack');
 const { BoardError, ERRNO } = require('./errors');
 
 const RESPONSE_BYTES = 1 << 20;
+const EPOCH_2000_MS = Date.UTC(2000, 0, 1); // the ESP32 port's epoch (MP py/mpconfig.h)
 const MAX_CHUNK = 16 * 1024; // hex or base64 of this fits the response buffer with room to spare
 // machine.reset_cause() after each kind of reset, as the ESP32 port maps esp_reset_reason(): the EN
 // button is ESP_RST_POWERON (1), machine.reset() is ESP_RST_SW, reported as HARD_RESET (2), a deep
@@ -43,7 +44,7 @@ class Board extends EventEmitter {
     this.heap = { used: 0, high_water: 0, budget: heapBudget };
     this.wifiOptions = { joinMs, inactiveMs: wifiInactiveMs, wrongPassword };
     this.wifi = this.newWifi(aps, true);
-    this.net = new NetStack({ wifi: this.wifi, onEvent: (ev) => this.emit('event', ev) });
+    this.net = this.newNetStack();
     this.idleWaiters = [];
   }
 
@@ -90,7 +91,7 @@ class Board extends EventEmitter {
     old.stop();
     // The chip forgets its connection; the radio environment (access points, outages) stays.
     this.wifi = this.newWifi(old.aps, old.radioUp);
-    this.net = new NetStack({ wifi: this.wifi, onEvent: (ev) => this.emit('event', ev) });
+    this.net = this.newNetStack();
     this.pins.clear();
     this.input = [];
     this.start(kind);
@@ -208,6 +209,15 @@ class Board extends EventEmitter {
     this.emit('event', ev);
   }
 
+  newNetStack() {
+    return new NetStack({ wifi: this.wifi, onEvent: (ev) => this.emit('event', ev), boardTime: () => EPOCH_2000_MS + this.rtcMs() });
+  }
+
+  // The board's clock: milliseconds since 2000-01-01 (what time.time() and mbedTLS read on a board).
+  rtcMs() {
+    return Date.now() - this.rtcBase;
+  }
+
   newWifi(aps, radioUp) {
     const wifi = new Wifi({
       ...this.wifiOptions,
@@ -267,7 +277,7 @@ class Board extends EventEmitter {
     const net = this.net;
     switch (op) {
       case 'rtc_ms': // milliseconds since 2000-01-01 on the board's clock
-        return Date.now() - this.rtcBase;
+        return this.rtcMs();
       case 'rtc_set':
         this.rtcBase = Date.now() - args[0];
         return null;
@@ -311,7 +321,13 @@ class Board extends EventEmitter {
       case 'dns':
         return net.dns(args[0]);
       case 'sock_open':
-        return net.open();
+        return net.open(args[0] === 'udp');
+      case 'sock_sendto':
+        return net.sendto(args[0], Buffer.from(args[3]), args[1], args[2]);
+      case 'sock_recvfrom':
+        return net.recvfrom(args[0], Math.min(args[1], MAX_CHUNK), args[2], signal);
+      case 'sock_lastfrom':
+        return net.get(args[0]).from;
       case 'sock_connect':
         return net.connect(args[0], args[1], args[2], args[3], signal);
       case 'sock_send':

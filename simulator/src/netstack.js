@@ -7,6 +7,7 @@
 const net = require('node:net');
 const tls = require('node:tls');
 const dns = require('node:dns');
+const dgram = require('node:dgram');
 const { EventEmitter } = require('node:events');
 const { BoardError, ERRNO, TLS, verifyFailed } = require('./errors');
 const { unacknowledged } = require('./send-queue');
@@ -14,7 +15,8 @@ const { unacknowledged } = require('./send-queue');
 const HIGH_WATER = 256 * 1024;
 const CONNECT_TIMEOUT_MS = 20000; // lwIP gives up on a silent SYN after about this long
 const SEND_BUFFER = 5760; // lwIP's TCP_SND_BUF: ESP-IDF's CONFIG_LWIP_TCP_SND_BUF_DEFAULT
-const SPACE_POLL_MS = 5; // acknowledgements raise no event: a writer waiting for room looks this often
+const SPACE_POLL_MS = 5;
+const UDP_QUEUE = 6; // datagrams a socket holds unread: ESP-IDF's CONFIG_LWIP_UDP_RECVMBOX_SIZE // acknowledgements raise no event: a writer waiting for room looks this often
 
 class Aborted extends Error {}
 
@@ -67,9 +69,10 @@ class SimSocket extends EventEmitter {
 }
 
 class NetStack {
-  constructor({ wifi, onEvent }) {
+  constructor({ wifi, onEvent, boardTime = Date.now }) {
     this.wifi = wifi;
     this.onEvent = onEvent;
+    this.boardTime = boardTime; // Unix milliseconds on the board's clock: mbedTLS checks certificate dates against it
     this.sockets = new Map();
     this.nextId = 3; // as on a board, fds 0-2 are taken
   }
@@ -96,10 +99,48 @@ class NetStack {
     }
   }
 
-  open() {
+  open(udp = false) {
     const id = this.nextId++;
-    this.sockets.set(id, new SimSocket(id));
+    const s = new SimSocket(id);
+    if (udp) s.datagrams = [];
+    this.sockets.set(id, s);
     return id;
+  }
+
+  // UDP: a datagram goes out only while the link is up (lwIP has no route otherwise); what arrives
+  // while it is down is lost, and a socket holds a few datagrams unread, dropping the rest.
+  sendto(id, data, host, port) {
+    const s = this.get(id);
+    if (!s.datagrams) throw new BoardError(ERRNO.EOPNOTSUPP);
+    if (!this.linkUp) throw new BoardError(ERRNO.EHOSTUNREACH);
+    if (!s.udp) {
+      s.udp = dgram.createSocket('udp4');
+      s.udp.on('error', () => {});
+      s.udp.on('message', (msg, rinfo) => {
+        if (!this.linkUp || s.datagrams.length >= UDP_QUEUE) return;
+        s.datagrams.push([msg, [rinfo.address, rinfo.port]]);
+        s.emit('change');
+      });
+    }
+    s.udp.send(data, port, host);
+    return data.length;
+  }
+
+  async recvfrom(id, n, ms, signal) {
+    const s = this.get(id);
+    if (!s.datagrams) throw new BoardError(ERRNO.EOPNOTSUPP);
+    const deadline = ms < 0 ? -1 : Date.now() + ms;
+    for (;;) {
+      const next = s.datagrams.shift();
+      if (next) {
+        s.from = next[1];
+        return next[0].subarray(0, n);
+      }
+      if (ms === 0) throw new BoardError(ERRNO.EAGAIN);
+      const left = deadline < 0 ? -1 : deadline - Date.now();
+      if (deadline >= 0 && left <= 0) throw new BoardError(ERRNO.ETIMEDOUT);
+      await this.waitAny([s], left, signal);
+    }
   }
 
   async connect(id, host, port, ms, signal) {
@@ -190,6 +231,7 @@ class NetStack {
 
   async recv(id, n, ms, signal) {
     const s = this.get(id);
+    if (s.datagrams) return this.recvfrom(id, n, ms, signal);
     const deadline = ms < 0 ? -1 : Date.now() + ms;
     for (;;) {
       if (this.linkUp) {
@@ -278,6 +320,7 @@ class NetStack {
     const s = this.sockets.get(id);
     if (!s) return;
     this.sockets.delete(id);
+    if (s.udp) s.udp.close();
     if (s.sock) {
       // lwIP resets instead of closing when data is still unread, and answers data arriving after
       // close() with a reset too (lwIP tcp_close_shutdown; RFC 1122 section 4.2.2.13).
@@ -329,7 +372,9 @@ class NetStack {
           reject(err);
         } else resolve();
       };
-      const onSecure = () => finish(null);
+      // mbedTLS checks the certificate's dates against the board's clock, which reads 2000-01-01
+      // after power-on until something sets it (MP ports/esp32/main.c; sdkconfig.base MBEDTLS_HAVE_TIME_DATE).
+      const onSecure = () => finish(verify ? datesError(secure.getPeerCertificate(), this.boardTime()) : null);
       const onError = (e) => finish(verifyError(e) || new BoardError(TLS.FATAL_ALERT));
       secure.once('secureConnect', onSecure);
       secure.once('error', onError);
@@ -371,6 +416,8 @@ class NetStack {
   // The chip reset or lost its link: peers see connections vanish (TCP reset, no FIN).
   resetAll(errno) {
     for (const s of this.sockets.values()) {
+      if (s.udp) s.udp.close();
+      s.udp = null;
       if (s.sock && !s.sock.destroyed) {
         s.sock.resetAndDestroy();
         this.onEvent({ event: 'socket', action: 'close', id: s.id, remote: s.remote, by: 'reset' });
@@ -384,6 +431,13 @@ class NetStack {
     this.resetAll(ERRNO.ECONNABORTED);
     this.sockets.clear();
   }
+}
+
+function datesError(cert, now) {
+  if (!cert || !cert.valid_from) return null;
+  if (now < Date.parse(cert.valid_from)) return verifyFailed('FUTURE');
+  if (now > Date.parse(cert.valid_to)) return verifyFailed('EXPIRED');
+  return null;
 }
 
 // What mbedTLS would have said about the certificate Node refused, or null for another failure.

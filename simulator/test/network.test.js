@@ -126,7 +126,7 @@ test('getaddrinfo answers an IP literal offline with the board tuple, and a name
 // A failed check raises ValueError with mbedTLS's verify text (MP extmod/modtls_mbedtls.c:699-715);
 // ssl.SSLContext verifies nothing unless told (micropython-lib python-stdlib/ssl/ssl.py); an SSLSocket
 // has send/recv (modtls_mbedtls.c:893-914, since v1.25).
-test('TLS to a local TLS server, verified against its CA; an unknown CA is refused', async (t) => {
+test('TLS to a local TLS server, verified against its CA once the board clock is set; an unknown CA is refused', async (t) => {
   const dir = tempDir('esp32sim-tls-');
   const key = path.join(dir, 'key.pem');
   const cert = path.join(dir, 'cert.pem');
@@ -138,6 +138,16 @@ test('TLS to a local TLS server, verified against its CA; an unknown CA is refus
   const port = server.address().port;
   const sim = await bootedSim(t);
   const pem = fs.readFileSync(cert, 'utf8');
+  // The board's clock reads 2000 after power-on: mbedTLS finds the certificate not valid yet.
+  const [early] = await rawExec(
+    sim,
+    JOIN + `\nimport socket, ssl\nCA = ${JSON.stringify(pem)}\nctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)\n` +
+      `ctx.load_verify_locations(cadata=CA)\nctx.verify_mode = ssl.CERT_REQUIRED\ns = socket.socket()\ns.connect(('127.0.0.1', ${port}))\n` +
+      "try:\n    ctx.wrap_socket(s, server_hostname='localhost')\nexcept ValueError as e:\n    print(repr(str(e)))\n" +
+      `import machine, time\nt = time.gmtime(${Math.floor(Date.now() / 1000) - 946684800})\n` +
+      'machine.RTC().datetime((t[0], t[1], t[2], t[6], t[3], t[4], t[5], 0))',
+  );
+  assert.strictEqual(early, "joined True\r\n'\\nThe certificate validity starts in the future\\n'\r\n");
   const [out, err] = await rawExec(
     sim,
     JOIN + `\nimport socket, ssl\nCA = ${JSON.stringify(pem)}\n` +
@@ -222,4 +232,25 @@ test('close() with unread data resets the connection; with nothing unread it end
   const deadline = Date.now() + 5000;
   while (seen.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   assert.deepStrictEqual(seen, ['end', 'ECONNRESET']);
+});
+
+// UDP (what ntptime and SNTP need): datagrams go out and come back while the link is up; without a
+// network sendto has no route (EHOSTUNREACH); recv times out with ETIMEDOUT.
+test('UDP: sendto and recv/recvfrom through the host, a timeout, and no route without Wi-Fi', async (t) => {
+  const dgram = require('node:dgram');
+  const server = dgram.createSocket('udp4');
+  server.on('message', (msg, rinfo) => server.send(Buffer.concat([Buffer.from('re:'), msg]), rinfo.port, rinfo.address));
+  await new Promise((r) => server.bind(0, '127.0.0.1', r));
+  t.after(() => server.close());
+  const port = server.address().port;
+  const sim = await bootedSim(t);
+  const [offline] = await rawExec(sim, `import socket\nu = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n` +
+    `try:\n    u.sendto(b'x', ('127.0.0.1', ${port}))\nexcept OSError as e:\n    print(e.errno)\nu.close()`);
+  assert.strictEqual(offline, '118\r\n');
+  const [out, err] = await rawExec(sim, JOIN + `\nimport socket\nu = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\nu.settimeout(2)\n` +
+    `print(u.sendto(b'ping', ('127.0.0.1', ${port})))\nprint(u.recv(48))\nu.sendto(b'again', ('127.0.0.1', ${port}))\n` +
+    `d, a = u.recvfrom(48)\nprint(d, a == ('127.0.0.1', ${port}))\nu.settimeout(0.1)\n` +
+    'try:\n    u.recv(48)\nexcept OSError as e:\n    print(e.errno)\nu.close()');
+  assert.strictEqual(err, '');
+  assert.strictEqual(out, "joined True\r\n4\r\nb're:ping'\r\nb're:again' True\r\n116\r\n");
 });

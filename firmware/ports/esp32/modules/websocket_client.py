@@ -35,6 +35,10 @@ DEFAULTS = {
     "WS_HEADERS": {},
     "TLS_CA_FILE": "",
     "TLS_FINGERPRINT": "",
+    # SNTP server (host or host:port) that sets the clock before a TLS_CA_FILE check: a board's clock
+    # reads 2000-01-01 after power-on, before every certificate's validity. "" skips it.
+    "NTP_HOST": "pool.ntp.org",
+    "NTP_TIMEOUT_MS": 3000,
     "CONNECT_TIMEOUT_MS": 10000,
     "RECONNECT_DELAY_MS": 1000,
     "RECONNECT_MAX_DELAY_MS": 30000,
@@ -131,6 +135,8 @@ def load_config(overrides=None):
     if overrides:
         cfg.update(overrides)
     parse_url(cfg["WS_URL"])
+    if cfg["NTP_HOST"]:
+        parse_host_port(cfg["NTP_HOST"], 123, "NTP_HOST")
     if cfg["GIVE_UP_ACTION"] not in _GIVE_UP_ACTIONS:
         raise ConfigError("GIVE_UP_ACTION must be one of %s, not %r" % (_GIVE_UP_ACTIONS, cfg["GIVE_UP_ACTION"]))
     return cfg
@@ -564,6 +570,73 @@ class Wifi:
 
 
 # ---------------------------------------------------------------------------------------------
+# The clock (SNTP, RFC 4330)
+
+_NTP_TO_2000 = 3155673600  # seconds from 1900-01-01 (NTP's epoch) to 2000-01-01 (the board's)
+
+
+def parse_host_port(text, default_port, name):
+    """"host" or "host:port" -> (host, port)."""
+    if not isinstance(text, str) or not text:
+        raise ConfigError("%s must be a host name or host:port, not %r" % (name, text))
+    host, sep, port = text.rpartition(":")
+    if not sep:
+        return text, default_port
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError("%s must be a host name or host:port, not %r" % (name, text))
+    return host, int(port)
+
+
+def sntp_seconds(host, port, timeout_ms):
+    """Seconds since 2000-01-01 from one SNTP exchange; raises OSError or ValueError."""
+    addr = socket.getaddrinfo(host, port, 0, socket.SOCK_DGRAM)[0][-1]
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.settimeout(timeout_ms / 1000)
+        query = bytearray(48)
+        query[0] = 0x23  # version 4, mode 3 (client)
+        s.sendto(query, addr)
+        answer = s.recv(48)
+    finally:
+        s.close()
+    if len(answer) < 48 or answer[0] & 0x07 not in (4, 5):
+        raise ValueError("not an SNTP answer")
+    seconds = struct.unpack_from("!I", answer, 40)[0]
+    if not seconds:
+        raise ValueError("the server's clock is not synchronised")
+    return seconds - _NTP_TO_2000
+
+
+class Clock:
+    """Sets the board's clock once per boot from NTP_HOST (it survives soft resets), so mbedTLS can
+    check certificate dates; says in the log whether it could."""
+
+    def __init__(self, cfg):
+        self.cfg = cfg
+        self.set = False
+
+    def ensure(self):
+        host = self.cfg["NTP_HOST"]
+        if self.set or not host:
+            return self.set
+        t0 = time.ticks_ms()
+        try:
+            name, port = parse_host_port(host, 123, "NTP_HOST")
+            seconds = sntp_seconds(name, port, self.cfg["NTP_TIMEOUT_MS"])
+            import machine
+
+            t = time.gmtime(seconds)
+            machine.RTC().datetime((t[0], t[1], t[2], t[6], t[3], t[4], t[5], 0))
+        except (OSError, ValueError) as e:
+            log("time not set", "ntp", host, "detail", _detail(e), "ms", time.ticks_diff(time.ticks_ms(), t0))
+            return False
+        self.set = True
+        t = time.gmtime()
+        log("time set", "ntp", host, "utc", "%04d-%02d-%02dT%02d:%02d:%02dZ" % t[:6], "ms", time.ticks_diff(time.ticks_ms(), t0))
+        return True
+
+
+# ---------------------------------------------------------------------------------------------
 # One WebSocket connection
 
 
@@ -581,8 +654,9 @@ class ConnectionLost(Exception):
 class Connection:
     """A TCP (or TLS) stream after a successful handshake, read without blocking through poll."""
 
-    def __init__(self, cfg):
+    def __init__(self, cfg, clock=None):
         self.cfg = cfg
+        self.clock = clock
         self.sock = None
         self.stream = None
         self.poller = None
@@ -627,6 +701,8 @@ class Connection:
         cfg = self.cfg
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         if cfg["TLS_CA_FILE"]:
+            if self.clock is not None:
+                self.clock.ensure()  # before the check: certificate dates are read against the clock
             ctx.verify_mode = ssl.CERT_REQUIRED
             try:
                 ctx.load_verify_locations(cafile=cfg["TLS_CA_FILE"])
@@ -801,6 +877,7 @@ class Client:
         self.cfg = cfg or load_config()
         self.on_message = on_message or handle_message
         self.wifi = Wifi(self.cfg)
+        self.clock = Clock(self.cfg)
         self.conn = None
         self.outbox = Outbox(self.cfg["OUTBOX_SIZE"])
         self.failures = 0
@@ -878,7 +955,7 @@ class Client:
         url = redact_url(self.cfg["WS_URL"])
         log("connecting", "url", url, "attempt", attempt)
         t0 = time.ticks_ms()
-        conn = Connection(self.cfg)
+        conn = Connection(self.cfg, self.clock)
         try:
             protocol = conn.open()
         except ConnectError as e:

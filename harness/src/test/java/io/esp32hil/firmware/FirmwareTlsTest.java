@@ -3,6 +3,7 @@ package io.esp32hil.firmware;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.esp32hil.console.SerialConsole;
+import io.esp32hil.server.SntpServer;
 import io.esp32hil.sim.SimulatedBoard;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,6 +33,7 @@ class FirmwareTlsTest {
     private static String fingerprint;
     private PythonTestServer server;
     private SimulatedBoard board;
+    private SntpServer sntp;
 
     @BeforeAll
     static void makeCertificate() throws Exception {
@@ -52,6 +54,9 @@ class FirmwareTlsTest {
     void stop() {
         if (board != null) {
             board.close();
+        }
+        if (sntp != null) {
+            sntp.close();
         }
         if (server != null) {
             server.close();
@@ -92,10 +97,23 @@ class FirmwareTlsTest {
     }
 
     @Test
-    void aCaFileVerifiesTheChain() throws IOException {
-        SerialConsole console = boot(Map.of("TLS_CA_FILE", "ca.pem"));
+    void aCaFileVerifiesTheChainOnceSntpHasSetTheClock() throws IOException {
+        sntp = new SntpServer();
+        SerialConsole console = boot(Map.of("TLS_CA_FILE", "ca.pem", "NTP_HOST", sntp.hostPort()));
+        console.expect(java.util.regex.Pattern.compile("\\[ws\\] time set ntp=127\\.0\\.0\\.1:\\d+ utc=20\\d\\d-"), T);
         console.expect("[ws] tls verify=ca file=ca.pem", T);
         console.expect("[ws] connected url=wss://", T);
+    }
+
+    @Test
+    void withoutTheTimeACaFileCheckFailsAsOnAFreshBoardAndTheLogSaysWhy() throws IOException {
+        sntp = new SntpServer();
+        String nobody = sntp.hostPort();
+        sntp.close(); // nothing answers there any more
+        SerialConsole console = boot(Map.of("TLS_CA_FILE", "ca.pem", "NTP_HOST", nobody, "NTP_TIMEOUT_MS", 300));
+        console.expect("[ws] time not set ntp=" + nobody + " detail=\"OSError [Errno 116] ETIMEDOUT\"", T);
+        console.expect("[ws] connect failed stage=tls detail=\"ValueError The certificate validity starts in the future\"", T);
+        console.expect("[ws] reconnect in_ms=", T);
     }
 
     @Test
