@@ -116,6 +116,20 @@ class RTC:
         self.datetime(dt)
 
 
+class WDT:
+    """The task watchdog (MP ports/esp32/machine_wdt.c): reset the board unless fed within timeout ms."""
+
+    def __init__(self, id=0, timeout=5000):
+        if id != 0:
+            raise ValueError
+        if timeout <= 0:
+            raise ValueError("WDT timeout too short")
+        _board.call("wdt_start", int(timeout))
+
+    def feed(self):
+        _board.call("wdt_feed")
+
+
 def reset():
     _board.call("hard_reset")
 

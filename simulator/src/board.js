@@ -16,12 +16,15 @@ const MAX_CHUNK = 16 * 1024; // hex or base64 of this fits the response buffer w
 // machine.reset_cause() after each kind of reset, as the ESP32 port maps esp_reset_reason(): the EN
 // button is ESP_RST_POWERON (1), machine.reset() is ESP_RST_SW, reported as HARD_RESET (2), a deep
 // sleep wake is DEEPSLEEP_RESET (4) (MP ports/esp32/modmachine.c:233-260). A soft reboot makes it
-// SOFT_RESET (5) (MP ports/esp32/main.c), in the worker.
-const RESET_CAUSE = { power: 1, button: 1, software: 2, deepsleep: 4 };
+// SOFT_RESET (5) (MP ports/esp32/main.c), in the worker. machine.WDT is ESP-IDF's task watchdog with
+// trigger_panic (MP ports/esp32/machine_wdt.c): a starved one panics and restarts the chip, and
+// ESP_RST_TASK_WDT is WDT_RESET (3).
+const RESET_CAUSE = { power: 1, button: 1, software: 2, wdt: 3, deepsleep: 4 };
 const ROM_RST = {
   power: 'rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)',
   button: 'rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)',
   software: 'rst:0xc (SW_CPU_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)',
+  wdt: 'rst:0xc (SW_CPU_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)', // the panic handler restarts the CPU
   deepsleep: 'rst:0x5 (DEEPSLEEP_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)',
 };
 const ROM_TAIL =
@@ -53,6 +56,7 @@ class Board extends EventEmitter {
     // sleep and a soft reboot keep it (ESP-IDF keeps the boot time in RTC memory; MP ports/esp32/modtime.c).
     if (kind === 'power' || kind === 'button' || this.rtcBase === undefined) this.rtcBase = Date.now();
     this.generation++;
+    this.bootAt = Date.now();
     const shared = { ctl: new SharedArrayBuffer(12), data: new SharedArrayBuffer(RESPONSE_BYTES) };
     this.ctl = new Int32Array(shared.ctl);
     this.data = new Uint8Array(shared.data);
@@ -85,6 +89,7 @@ class Board extends EventEmitter {
   // Power-cycle, EN button, or machine.reset(): the CPU stops mid-instruction and boots again.
   async reset(kind = 'button') {
     clearTimeout(this.sleepTimer);
+    this.stopWatchdog();
     await this.stopWorker();
     this.net.resetAll(104);
     const old = this.wifi;
@@ -98,6 +103,7 @@ class Board extends EventEmitter {
   }
 
   async deepSleep(ms) {
+    this.stopWatchdog();
     await this.stopWorker();
     this.net.resetAll(104);
     this.wifi.stop();
@@ -112,9 +118,31 @@ class Board extends EventEmitter {
 
   async shutdown() {
     clearTimeout(this.sleepTimer);
+    this.stopWatchdog();
     await this.stopWorker();
     this.net.shutdown();
     this.wifi.stop();
+  }
+
+  // machine.WDT(timeout=ms) and feed(): it keeps running across soft reboots (it cannot be stopped);
+  // a chip reset stops it until a program starts it again.
+  feedWatchdog(timeoutMs) {
+    if (timeoutMs !== undefined) this.watchdogMs = timeoutMs;
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => this.watchdogFired(), this.watchdogMs);
+  }
+
+  stopWatchdog() {
+    clearTimeout(this.watchdog);
+    this.watchdog = null;
+  }
+
+  watchdogFired() {
+    // ESP-IDF's task watchdog report (its first lines; the backtrace that follows is left out)
+    const t = Date.now() - this.bootAt;
+    this.serial(`E (${t}) task_wdt: Task watchdog got triggered. The following tasks/users did not reset the watchdog in time:\r\n` +
+      `E (${t}) task_wdt:  - mpy_machine_wdt\r\n\r\nRebooting...\r\n`);
+    this.reset('wdt');
   }
 
   serial(text) {
@@ -286,6 +314,12 @@ class Board extends EventEmitter {
           const timer = setTimeout(resolve, Math.max(0, args[0]));
           signal.addEventListener('abort', () => clearTimeout(timer));
         });
+      case 'wdt_start':
+        this.feedWatchdog(args[0]);
+        return null;
+      case 'wdt_feed':
+        if (this.watchdog) this.feedWatchdog();
+        return null;
       case 'hard_reset':
         setImmediate(() => this.reset('software'));
         return new Promise(() => {});

@@ -153,3 +153,22 @@ test('the shutdown command ends the process', async () => {
   assert.strictEqual(await sim.exited, 0);
   ctl.close();
 });
+
+// machine.WDT is ESP-IDF's task watchdog with trigger_panic (MP ports/esp32/machine_wdt.c): fed, the
+// board runs on; starved, it panics and restarts, and reset_cause() is WDT_RESET (3)
+// (ports/esp32/modmachine.c: ESP_RST_TASK_WDT).
+test('a fed watchdog keeps the board running; a starved one resets it with WDT_RESET', async (t) => {
+  const flash = tempDir();
+  fs.writeFileSync(path.join(flash, 'main.py'),
+    'import machine, time\nprint("cause", machine.reset_cause())\nif machine.reset_cause() != machine.WDT_RESET:\n' +
+    '    w = machine.WDT(timeout=300)\n    for _ in range(6):\n        time.sleep_ms(100)\n        w.feed()\n' +
+    '    print("fed")\n    time.sleep_ms(2000)\n    print("survived")\n');
+  const sim = new Sim(['--flash', flash]);
+  t.after(() => sim.kill());
+  await sim.expect('cause 1\r\n');
+  await sim.expect('fed\r\n');
+  await sim.expect('task_wdt: Task watchdog got triggered');
+  await sim.expect('rst:0xc (SW_CPU_RESET)');
+  await sim.expect('cause 3\r\n');
+  assert.ok(!sim.out.includes('survived'), sim.out);
+});

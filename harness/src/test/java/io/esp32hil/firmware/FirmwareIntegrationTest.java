@@ -56,6 +56,13 @@ class FirmwareIntegrationTest {
         return c;
     }
 
+    private SerialConsole bootWithMessageLimit(int bytes) {
+        startServer(0);
+        Map<String, Object> config = config(server.port());
+        config.put("MAX_MESSAGE_SIZE", bytes);
+        return boot(config);
+    }
+
     private SerialConsole boot(Map<String, Object> config) {
         Firmware.deploy(tmp.resolve("flash"), config);
         return start();
@@ -235,10 +242,7 @@ class FirmwareIntegrationTest {
 
     @Test
     void aBadServerGetsTheRightCloseCodeAndTheBoardCarriesOn() {
-        startServer(0);
-        Map<String, Object> config = config(server.port());
-        config.put("MAX_MESSAGE_SIZE", 1000);
-        SerialConsole console = boot(config);
+        SerialConsole console = bootWithMessageLimit(1000);
         String[][] cases = {
             {"/raw 830141", "1002", "unknown opcode 3"},
             {"/raw c10141", "1002", "reserved bits set"},
@@ -261,10 +265,7 @@ class FirmwareIntegrationTest {
 
     @Test
     void aServerStillSendingWhenTheBoardClosesGetsTheCloseHandshakeNotATcpReset() {
-        startServer(0);
-        Map<String, Object> config = config(server.port());
-        config.put("MAX_MESSAGE_SIZE", 1000);
-        SerialConsole console = boot(config);
+        SerialConsole console = bootWithMessageLimit(1000);
         ControlClient control = board.control(); // events are recorded from here on
         server.command("/big 300000");
         console.expect("[ws] closed code=1009 reason=\"message of 300000 bytes over the limit of 1000\" by=client", T);
