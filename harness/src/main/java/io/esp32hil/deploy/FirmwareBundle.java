@@ -32,6 +32,16 @@ public final class FirmwareBundle {
         return b;
     }
 
+    /**
+     * The modules of a firmware folder that start nothing at boot (the client and its frozen settings):
+     * what a board flashed with this firmware already holds, before a run writes boot.py, main.py and
+     * config.py.
+     */
+    public static Map<String, byte[]> library(Path firmwareDir) {
+        Map<String, byte[]> all = of(firmwareDir).files();
+        return Map.of("websocket_client.py", all.get("websocket_client.py"), "ws_config.py", all.get("ws_config.py"));
+    }
+
     public FirmwareBundle add(String boardPath, Path file) {
         try {
             files.put(boardPath, Files.readAllBytes(file));

@@ -7,6 +7,7 @@ import io.esp32hil.sim.SimulatedBoard;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -40,9 +41,17 @@ public final class SimDevice implements Device {
      * also when this JVM is killed (it notices it is orphaned).
      */
     public static SimDevice startFresh(String name, Path logDir, Duration timeout) {
+        return startFresh(name, logDir, timeout, Map.of());
+    }
+
+    /** As {@link #startFresh(String, Path, Duration)}, with these files in the flash at power-on. */
+    public static SimDevice startFresh(String name, Path logDir, Duration timeout, Map<String, byte[]> flashed) {
         Path flash;
         try {
             flash = java.nio.file.Files.createTempDirectory("hil-flash-");
+            for (Map.Entry<String, byte[]> f : flashed.entrySet()) {
+                java.nio.file.Files.write(flash.resolve(f.getKey()), f.getValue());
+            }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create a flash folder for a simulated board", e);
         }

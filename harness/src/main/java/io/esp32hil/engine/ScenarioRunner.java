@@ -201,7 +201,7 @@ public final class ScenarioRunner {
         }
 
         void execute() throws InterruptedException {
-            device = target.open(scenario.name(), logDir);
+            device = target.open(scenario.name(), logDir, FirmwareBundle.library(firmwareDir));
             device.console().redactWith(secrets);
             device.console().onLine(this::onSerialLine);
             Device.Network net = device.network();

@@ -6,6 +6,7 @@ import io.esp32hil.device.SimDevice;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 /** The built-in simulator: a fresh simulated ESP32 (empty flash) for every scenario. */
@@ -22,7 +23,12 @@ public final class SimTarget implements Target {
 
     @Override
     public Device open(String name, Path logDir) {
-        return SimDevice.startFresh(name, logDir, Duration.ofSeconds(30));
+        return open(name, logDir, Map.of());
+    }
+
+    @Override
+    public Device open(String name, Path logDir, Map<String, byte[]> flashed) {
+        return SimDevice.startFresh(name, logDir, Duration.ofSeconds(30), flashed);
     }
 
     @Override
