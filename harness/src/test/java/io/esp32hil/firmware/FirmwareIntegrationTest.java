@@ -3,6 +3,7 @@ package io.esp32hil.firmware;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.esp32hil.console.SerialConsole;
+import io.esp32hil.repl.RawRepl;
 import io.esp32hil.sim.ControlClient;
 import io.esp32hil.sim.SimulatedBoard;
 import java.nio.file.Files;
@@ -261,6 +262,29 @@ class FirmwareIntegrationTest {
         }
         server.command("still talking?");
         console.expect("[ws] rx type=text size=14 data=\"still talking?\"", T);
+    }
+
+    @Test
+    void aServerThatStopsReadingIsNoticedThroughTheSendBuffer() {
+        startServer(0);
+        Map<String, Object> config = config(server.port());
+        config.put("SEND_TIMEOUT_MS", 500);
+        Firmware.deployLibrary(tmp.resolve("flash"), config);
+        SerialConsole console = start(false);
+        console.expect(">>> ", T);
+        RawRepl repl = new RawRepl(console, T);
+        repl.enter();
+        repl.execOrThrow("import websocket_client as wc, network, time\nw = network.WLAN(network.STA_IF)\nw.active(True)\n"
+                + "w.connect('lab', 's3cret-pw')\nwhile not w.isconnected(): time.sleep_ms(20)\n"
+                + "c = wc.Connection(wc.load_config())\nc.open()");
+        server.awaitLine("#1 open", T);
+        server.command("/mute");
+        server.awaitLine("muted", T);
+        // the server's receive window and the board's 5,760-byte send buffer fill; then no write is taken
+        String out = repl.execOrThrow("sent = 0\ntry:\n    while sent < 64 << 20:\n        c.send(wc.OP_BINARY, bytes(4096))\n"
+                + "        sent += 4096\nexcept wc.ConnectionLost as e:\n    print('lost', e, sent < 16 << 20)");
+        assertThat(out).isEqualTo("lost send timed out True\r\n");
+        repl.exit();
     }
 
     @Test
