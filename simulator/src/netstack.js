@@ -31,6 +31,9 @@ class SimSocket extends EventEmitter {
     this.error = null;
     this.held = []; // writes made while the link was down
     this.heldBytes = 0;
+    this.sent = 0; // bytes the board has written, all told
+    this.outstanding = 0; // bytes not yet acknowledged when last measured, and this.sent then
+    this.sentAtMeasure = 0;
     this.tcp = null; // the TCP connection under TLS, or the same socket as sock
     this.remote = '';
   }
@@ -186,9 +189,15 @@ class NetStack {
   }
 
   // Room left in the board's send buffer: what it wrote that the peer has not acknowledged counts.
+  // Reading the kernel's figure costs about a millisecond, so it is read only when what was written
+  // since the last reading could have filled the buffer.
   sendSpace(s) {
+    const bound = s.outstanding + (s.sent - s.sentAtMeasure);
+    if (bound < SEND_BUFFER) return SEND_BUFFER - bound;
     let queued = s.heldBytes + s.sock.writableLength + unacknowledged(s.tcp);
     if (s.tcp !== s.sock) queued += s.tcp.writableLength;
+    s.outstanding = queued;
+    s.sentAtMeasure = s.sent;
     return Math.max(0, SEND_BUFFER - queued);
   }
 
@@ -213,6 +222,7 @@ class NetStack {
           s.heldBytes += chunk.length;
         }
         sent += chunk.length;
+        s.sent += chunk.length;
         if (sent === data.length) return sent;
       }
       if (ms === 0) {
