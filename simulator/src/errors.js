@@ -51,6 +51,7 @@ function boardErrorLine(line) {
 
 const TLS = {
   FATAL_ALERT: [-30592, 'MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE'],
+  CONN_EOF: -29312, // MBEDTLS_ERR_SSL_CONN_EOF, raised as a bare number by the stream read
 };
 
 // A failed certificate check raises ValueError with mbedtls_x509_crt_verify_info()'s text, each

@@ -9,6 +9,7 @@ const tls = require('node:tls');
 const dns = require('node:dns');
 const dgram = require('node:dgram');
 const { EventEmitter } = require('node:events');
+const { Duplex } = require('node:stream');
 const { BoardError, ERRNO, TLS, verifyFailed } = require('./errors');
 const { unacknowledged } = require('./send-queue');
 
@@ -342,10 +343,13 @@ class NetStack {
       };
       if (s.buffered > 0) reset();
       else {
-        s.sock.removeAllListeners('data');
-        s.sock.on('data', () => reset());
-        s.sock.end();
-        s.sock.destroySoon();
+        // mbedTLS frees the session without a close_notify (MP extmod/modtls_mbedtls.c): the TCP
+        // connection just ends, under TLS too
+        if (s.tcp !== s.sock) s.sock.destroy();
+        s.tcp.removeAllListeners('data');
+        s.tcp.on('data', () => reset());
+        s.tcp.end();
+        s.tcp.destroySoon();
       }
       this.onEvent({ event: 'socket', action: 'close', id, remote: s.remote, by: 'board' });
     }
@@ -361,9 +365,27 @@ class NetStack {
     raw.removeAllListeners('end');
     raw.removeAllListeners('close');
     raw.removeAllListeners('error');
+    // TLS runs over a stream fed from the TCP connection, so the records that arrive can be seen: a
+    // connection that ends without an alert record (close_notify) is an EOF mbedTLS reports as an error.
+    const records = new RecordWatch();
+    const wire = new Duplex({
+      read() {
+        raw.resume();
+      },
+      write(chunk, encoding, callback) {
+        raw.write(chunk, callback);
+      },
+    });
+    const feed = (d) => {
+      records.see(d);
+      if (!wire.push(d)) raw.pause();
+    };
     const leftover = s.take(-1);
-    if (leftover.length) raw.unshift(leftover);
-    const options = { socket: raw, rejectUnauthorized: verify, ca: caHex ? [toPem(caHex)] : undefined };
+    if (leftover.length) feed(leftover);
+    raw.on('data', feed);
+    raw.on('end', () => wire.push(null));
+    raw.on('error', (e) => wire.destroy(e));
+    const options = { socket: wire, rejectUnauthorized: verify, ca: caHex ? [toPem(caHex)] : undefined, maxVersion: 'TLSv1.2' };
     if (hostname && net.isIP(hostname) === 0) options.servername = hostname;
     else if (hostname) options.host = hostname; // no SNI for an address, but still check it against the certificate
     if (!verify) options.checkServerIdentity = () => undefined;
@@ -392,6 +414,11 @@ class NetStack {
     });
     s.eof = false;
     s.attach(secure);
+    // MBEDTLS_ERR_SSL_CONN_EOF: read raises OSError(-29312), and so does every later read or write
+    // (the session keeps last_error; MP extmod/modtls_mbedtls.c:746-788)
+    secure.on('end', () => {
+      if (!records.alerted && !s.error) s.error = TLS.CONN_EOF;
+    });
   }
 
   peerCertificate(id) {
@@ -457,6 +484,34 @@ function verifyError(e) {
   if (e.code === 'ERR_TLS_CERT_ALTNAME_INVALID') return verifyFailed('CN_MISMATCH');
   if (/certificate|self.signed|verify|issuer/i.test(e.message) || /CERT|SIGNATURE|ISSUER/.test(e.code || '')) return verifyFailed('NOT_TRUSTED');
   return null;
+}
+
+// Follows the TLS record layer of a byte stream (5-byte headers: type, version, length) and notes
+// whether an alert record (type 21; close_notify is one) came.
+class RecordWatch {
+  constructor() {
+    this.header = [];
+    this.skip = 0;
+    this.alerted = false;
+  }
+
+  see(bytes) {
+    let i = 0;
+    while (i < bytes.length) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, bytes.length - i);
+        this.skip -= n;
+        i += n;
+        continue;
+      }
+      this.header.push(bytes[i++]);
+      if (this.header.length === 5) {
+        if (this.header[0] === 21) this.alerted = true;
+        this.skip = (this.header[3] << 8) | this.header[4];
+        this.header = [];
+      }
+    }
+  }
 }
 
 function toPem(hex) {

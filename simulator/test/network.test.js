@@ -254,3 +254,36 @@ test('UDP: sendto and recv/recvfrom through the host, a timeout, and no route wi
   assert.strictEqual(err, '');
   assert.strictEqual(out, "joined True\r\n4\r\nb're:ping'\r\nb're:again' True\r\n116\r\n");
 });
+
+// A TLS connection that ends without close_notify is MBEDTLS_ERR_SSL_CONN_EOF: read raises
+// OSError(-29312), and so does every later read (MP extmod/modtls_mbedtls.c:746-788); a close_notify
+// reads as b''. The board speaks TLS 1.2 (ESP-IDF leaves MBEDTLS_SSL_PROTO_TLS1_3 off).
+test('TLS: an EOF without close_notify raises OSError(-29312); a close_notify reads as b""', async (t) => {
+  const dir = tempDir('esp32sim-tls-');
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key,
+    '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+  const opts = { key: fs.readFileSync(key), cert: fs.readFileSync(cert), isServer: true };
+  const server = net.createServer((raw) => {
+    const s = new tls.TLSSocket(raw, opts);
+    s.on('error', () => {});
+    s.on('data', (d) => {
+      const how = d.toString();
+      s.write('bye', () => (how === 'ragged' ? setTimeout(() => raw.destroy(), 50) : s.end()));
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => server.close());
+  const sim = await bootedSim(t);
+  const [out, err] = await rawExec(
+    sim,
+    JOIN + '\nimport socket, ssl\ndef session(how):\n    s = socket.socket()\n' +
+      `    s.connect(('127.0.0.1', ${server.address().port}))\n    ss = ssl.wrap_socket(s)\n    ss.write(how)\n` +
+      '    version = ss.cipher()[1]\n    got = [ss.read(3)]\n    for _ in range(2):\n        try:\n            got.append(ss.read(3))\n' +
+      '        except OSError as e:\n            got.append(e.errno)\n    ss.close()\n    return got, version\n' +
+      "print(session(b'clean'))\nprint(session(b'ragged'))",
+  );
+  assert.strictEqual(err, '');
+  assert.strictEqual(out, "joined True\r\n([b'bye', b'', b''], 'TLSv1.2')\r\n([b'bye', -29312, -29312], 'TLSv1.2')\r\n");
+});
