@@ -16,8 +16,8 @@ const { unacknowledged } = require('./send-queue');
 const HIGH_WATER = 256 * 1024;
 const CONNECT_TIMEOUT_MS = 20000; // lwIP gives up on a silent SYN after about this long
 const SEND_BUFFER = 5760; // lwIP's TCP_SND_BUF: ESP-IDF's CONFIG_LWIP_TCP_SND_BUF_DEFAULT
-const SPACE_POLL_MS = 5;
-const UDP_QUEUE = 6; // datagrams a socket holds unread: ESP-IDF's CONFIG_LWIP_UDP_RECVMBOX_SIZE // acknowledgements raise no event: a writer waiting for room looks this often
+const SPACE_POLL_MS = 5; // acknowledgements raise no event: a writer waiting for room looks this often
+const UDP_QUEUE = 6; // datagrams a socket holds unread: ESP-IDF's CONFIG_LWIP_UDP_RECVMBOX_SIZE
 
 class Aborted extends Error {}
 
@@ -455,8 +455,9 @@ class NetStack {
     for (const s of this.sockets.values()) {
       if (s.udp) s.udp.close();
       s.udp = null;
-      if (s.sock && !s.sock.destroyed) {
-        s.sock.resetAndDestroy();
+      if (s.tcp && !s.tcp.destroyed) {
+        if (s.sock !== s.tcp) s.sock.destroy(); // TLS runs over a stream: the reset is the TCP connection's
+        s.tcp.resetAndDestroy();
         this.onEvent({ event: 'socket', action: 'close', id: s.id, remote: s.remote, by: 'reset' });
       }
       s.error = errno;

@@ -287,3 +287,29 @@ test('TLS: an EOF without close_notify raises OSError(-29312); a close_notify re
   assert.strictEqual(err, '');
   assert.strictEqual(out, "joined True\r\n([b'bye', b'', b''], 'TLSv1.2')\r\n([b'bye', -29312, -29312], 'TLSv1.2')\r\n");
 });
+
+// Power off (or a chip reset) while a TLS connection is open: the peer sees the TCP connection reset.
+test('a reset board drops its TLS connection with a TCP reset', async (t) => {
+  const dir = tempDir('esp32sim-tls-');
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key,
+    '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+  const seen = [];
+  const server = tls.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (s) => {
+    s.on('error', (e) => seen.push(e.code));
+    s.on('end', () => seen.push('end'));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => server.close());
+  const sim = await bootedSim(t);
+  const ctl = await Control.connect(await sim.controlPort());
+  t.after(() => ctl.close());
+  const [out] = await rawExec(sim, JOIN + `\nimport socket, ssl\ns = socket.socket()\ns.connect(('127.0.0.1', ${server.address().port}))\n` +
+    "ss = ssl.wrap_socket(s)\nss.write(b'x')\nprint('open')");
+  assert.strictEqual(out, 'joined True\r\nopen\r\n');
+  assert.strictEqual((await ctl.send({ cmd: 'reset' })).ok, true);
+  const deadline = Date.now() + 5000;
+  while (!seen.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.deepStrictEqual(seen, ['ECONNRESET']);
+});
