@@ -32,18 +32,19 @@ public final class Behaviour {
         for (Map.Entry<Pattern, String> r : replies) {
             Matcher m = r.getKey().matcher(text);
             if (m.find()) {
-                conn.send(expand(m, r.getValue()));
+                String answer = expand(m, r.getValue());
+                WsEndpoint.sendWhileOpen(conn, () -> conn.send(answer));
                 return;
             }
         }
         if (echo) {
-            conn.send(text);
+            WsEndpoint.sendWhileOpen(conn, () -> conn.send(text));
         }
     }
 
     void onBinary(WebSocket conn, ByteBuffer data) {
         if (echo) {
-            conn.send(data);
+            WsEndpoint.sendWhileOpen(conn, () -> conn.send(data));
         }
     }
 

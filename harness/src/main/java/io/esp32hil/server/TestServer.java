@@ -122,7 +122,9 @@ public final class TestServer implements AutoCloseable {
 
     public void sendText(String text) {
         for (WebSocket c : open()) {
-            c.send(text);
+            if (!WsEndpoint.sendWhileOpen(c, () -> c.send(text))) {
+                continue;
+            }
             log.add(WsEndpoint.id(c), Kind.SENT, "type", "text", "size", text.getBytes(StandardCharsets.UTF_8).length,
                     "data", WsEndpoint.preview(text));
         }
@@ -130,7 +132,9 @@ public final class TestServer implements AutoCloseable {
 
     public void sendBinary(byte[] data) {
         for (WebSocket c : open()) {
-            c.send(data);
+            if (!WsEndpoint.sendWhileOpen(c, () -> c.send(data))) {
+                continue;
+            }
             log.add(WsEndpoint.id(c), Kind.SENT, "type", "binary", "size", data.length);
         }
     }
@@ -198,7 +202,7 @@ public final class TestServer implements AutoCloseable {
     public void closeAll(int code, String reason) {
         fault("close", "code", code, "reason", reason);
         for (WebSocket c : open()) {
-            c.close(code, reason);
+            WsEndpoint.close(c, code, reason);
         }
     }
 

@@ -25,6 +25,28 @@ import org.java_websocket.server.WebSocketServer;
 
 /** The WebSocket side of the test server (Java-WebSocket), on an internal loopback port behind the relay. */
 final class WsEndpoint extends WebSocketServer {
+    /**
+     * Sends on c unless it is closing: nothing may follow a close frame (RFC 6455 section 5.5.1), and
+     * a close started on another thread (a scenario step, a graceful stop) takes the same lock, so an
+     * echo on its way cannot overtake it. Returns whether it sent.
+     */
+    static boolean sendWhileOpen(WebSocket c, Runnable send) {
+        synchronized (c) {
+            if (!c.isOpen()) {
+                return false;
+            }
+            send.run();
+            return true;
+        }
+    }
+
+    /** Starts the close handshake on c (see {@link #sendWhileOpen}). */
+    static void close(WebSocket c, int code, String reason) {
+        synchronized (c) {
+            c.close(code, reason);
+        }
+    }
+
     private static final int PREVIEW = 120;
     // Header values that carry no secrets; every other header is logged by name only.
     private static final List<String> SHOWN_HEADERS = List.of("host", "origin", "user-agent", "sec-websocket-protocol", "sec-websocket-version");
