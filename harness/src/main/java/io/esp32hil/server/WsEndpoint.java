@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.java_websocket.WebSocket;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
@@ -26,12 +27,22 @@ import org.java_websocket.server.WebSocketServer;
 /** The WebSocket side of the test server (Java-WebSocket), on an internal loopback port behind the relay. */
 final class WsEndpoint extends WebSocketServer {
     /**
+     * One lock per connection for its sends and its close, our own: Java-WebSocket synchronizes on the
+     * connection object itself, and its threads must never wait on a lock our callbacks hold.
+     */
+    private static final Map<WebSocket, Object> SEND_LOCKS = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    private static Object sendLock(WebSocket c) {
+        return SEND_LOCKS.computeIfAbsent(c, k -> new Object());
+    }
+
+    /**
      * Sends on c unless it is closing: nothing may follow a close frame (RFC 6455 section 5.5.1), and
      * a close started on another thread (a scenario step, a graceful stop) takes the same lock, so an
      * echo on its way cannot overtake it. Returns whether it sent.
      */
     static boolean sendWhileOpen(WebSocket c, Runnable send) {
-        synchronized (c) {
+        synchronized (sendLock(c)) {
             if (!c.isOpen()) {
                 return false;
             }
@@ -42,7 +53,7 @@ final class WsEndpoint extends WebSocketServer {
 
     /** Starts the close handshake on c (see {@link #sendWhileOpen}). */
     static void close(WebSocket c, int code, String reason) {
-        synchronized (c) {
+        synchronized (sendLock(c)) {
             c.close(code, reason);
         }
     }
