@@ -40,4 +40,4 @@ function unacknowledged(sock) {
   return 0;
 }
 
-module.exports = { unacknowledged, available };
+module.exports = { unacknowledged };

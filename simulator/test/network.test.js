@@ -18,6 +18,16 @@ function echoServer() {
   });
 }
 
+// A fresh self-signed certificate for localhost: {key, cert} file paths.
+function certificate() {
+  const dir = tempDir('esp32sim-tls-');
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key,
+    '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
+  return { key, cert };
+}
+
 async function bootedSim(t, extra = []) {
   const sim = new Sim(['--flash', tempDir(), '--wifi', 'lab:pw,cafe:', '--join-ms', '50', '--control', '0', ...extra]);
   t.after(() => sim.kill());
@@ -127,11 +137,7 @@ test('getaddrinfo answers an IP literal offline with the board tuple, and a name
 // ssl.SSLContext verifies nothing unless told (micropython-lib python-stdlib/ssl/ssl.py); an SSLSocket
 // has send/recv (modtls_mbedtls.c:893-914, since v1.25).
 test('TLS to a local TLS server, verified against its CA once the board clock is set; an unknown CA is refused', async (t) => {
-  const dir = tempDir('esp32sim-tls-');
-  const key = path.join(dir, 'key.pem');
-  const cert = path.join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key,
-    '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
+  const { key, cert } = certificate();
   const server = tls.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (s) => s.on('error', () => {}).pipe(s));
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   t.after(() => server.close());
@@ -259,11 +265,7 @@ test('UDP: sendto and recv/recvfrom through the host, a timeout, and no route wi
 // OSError(-29312), and so does every later read (MP extmod/modtls_mbedtls.c:746-788); a close_notify
 // reads as b''. The board speaks TLS 1.2 (ESP-IDF leaves MBEDTLS_SSL_PROTO_TLS1_3 off).
 test('TLS: an EOF without close_notify raises OSError(-29312); a close_notify reads as b""', async (t) => {
-  const dir = tempDir('esp32sim-tls-');
-  const key = path.join(dir, 'key.pem');
-  const cert = path.join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key,
-    '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+  const { key, cert } = certificate();
   const opts = { key: fs.readFileSync(key), cert: fs.readFileSync(cert), isServer: true };
   const server = net.createServer((raw) => {
     const s = new tls.TLSSocket(raw, opts);
@@ -290,11 +292,7 @@ test('TLS: an EOF without close_notify raises OSError(-29312); a close_notify re
 
 // Power off (or a chip reset) while a TLS connection is open: the peer sees the TCP connection reset.
 test('a reset board drops its TLS connection with a TCP reset', async (t) => {
-  const dir = tempDir('esp32sim-tls-');
-  const key = path.join(dir, 'key.pem');
-  const cert = path.join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key,
-    '-out', cert, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+  const { key, cert } = certificate();
   const seen = [];
   const server = tls.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (s) => {
     s.on('error', (e) => seen.push(e.code));
