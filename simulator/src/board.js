@@ -252,6 +252,7 @@ class Board extends EventEmitter {
       aps,
       onChange: (ev) => this.emit('event', ev),
       onLink: (up) => up && this.net.linkRestored(),
+      onAddressLost: () => this.net.addressLost(),
     });
     wifi.radioUp = radioUp;
     return wifi;

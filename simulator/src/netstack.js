@@ -1,9 +1,10 @@
 'use strict';
 // The TCP/IP stack of one board: real sockets (net, tls) owned by the host thread, with the
 // blocking semantics, timeouts and errno values of lwIP under MicroPython on an ESP32. While the
-// Wi-Fi link is down nothing moves: open connections stall (data waits on both sides until the link
-// returns, as TCP retransmits it), a new connection fails with EHOSTUNREACH while the station has no
-// network and waits for its SYN to get through (or times out) while the access point is out of reach.
+// Wi-Fi link is down nothing moves: while the station still counts itself associated, open connections
+// stall (data waits on both sides until the link returns, as TCP retransmits it) and a new connection
+// waits for its SYN to get through (or times out); once the station drops the association every TCP
+// connection is aborted (ECONNABORTED) and a new one fails with EHOSTUNREACH.
 const net = require('node:net');
 const tls = require('node:tls');
 const dns = require('node:dns');
@@ -52,7 +53,7 @@ class SimSocket extends EventEmitter {
       this.emit('change');
     });
     sock.on('error', (err) => {
-      this.error = err.code === 'ECONNRESET' || err.code === 'EPIPE' ? ERRNO.ECONNRESET : ERRNO.ECONNABORTED;
+      if (!this.error) this.error = err.code === 'ECONNRESET' || err.code === 'EPIPE' ? ERRNO.ECONNRESET : ERRNO.ECONNABORTED;
       this.emit('change');
     });
     sock.on('close', () => {
@@ -79,6 +80,7 @@ class NetStack {
     this.boardTime = boardTime; // Unix milliseconds on the board's clock: mbedTLS checks certificate dates against it
     this.sockets = new Map();
     this.nextId = 3; // as on a board, fds 0-2 are taken
+    this.orphans = new Set(); // peers' ends of connections the board aborted while off the network
   }
 
   get linkUp() {
@@ -245,7 +247,7 @@ class NetStack {
     if (s.datagrams) return this.recvfrom(id, n, ms, signal);
     const deadline = ms < 0 ? -1 : Date.now() + ms;
     for (;;) {
-      if (this.linkUp) {
+      if (this.linkUp || s.orphaned) {
         if (s.buffered > 0 && (n >= 0 || s.eof)) return s.take(n);
         if (s.error) throw new BoardError(s.error);
         if (s.eof) return s.take(-1);
@@ -262,7 +264,7 @@ class NetStack {
     const s = this.get(id);
     const deadline = ms < 0 ? -1 : Date.now() + ms;
     for (;;) {
-      if (this.linkUp) {
+      if (this.linkUp || s.orphaned) {
         const all = Buffer.concat(s.chunks);
         const nl = all.indexOf(10);
         if (nl >= 0) return s.take(nl + 1);
@@ -280,7 +282,7 @@ class NetStack {
     const s = this.sockets.get(id);
     if (!s) return 32; // POLLNVAL: the socket was closed
     let ev = 0;
-    if (this.linkUp) {
+    if (this.linkUp || s.orphaned) {
       if (mask & 1 && (s.buffered > 0 || s.eof || s.error)) ev |= 1;
       if (s.error) ev |= 8;
       if (s.eof) ev |= 16;
@@ -332,7 +334,7 @@ class NetStack {
     if (!s) return;
     this.sockets.delete(id);
     if (s.udp) s.udp.close();
-    if (s.sock) {
+    if (s.sock && !s.orphaned) {
       // lwIP resets instead of closing when data is still unread, and answers data arriving after
       // close() with a reset too (lwIP tcp_close_shutdown; RFC 1122 section 4.2.2.13).
       let reset = () => {
@@ -437,6 +439,7 @@ class NetStack {
 
   // Frames move again: what the board wrote meanwhile goes out, and waiting calls look again.
   linkRestored() {
+    for (const tcp of this.orphans) tcp.answerLate();
     for (const s of this.sockets.values()) {
       for (const data of s.held) if (s.sock && !s.sock.destroyed) s.sock.write(data);
       s.held = [];
@@ -445,17 +448,62 @@ class NetStack {
     }
   }
 
+  // The station left the network (STA_DISCONNECTED): lwIP aborts every TCP connection bound to the
+  // address it lost (ESP-IDF esp_netif_down sets 0.0.0.0; lwIP tcp_netif_ip_addr_changed -> tcp_abort).
+  // Each socket then raises ECONNABORTED (lwIP err_to_errno(ERR_ABRT)); whether later calls keep
+  // raising it is unverified. The reset tcp_abort sends cannot leave a station with no network, so
+  // the peer learns of it only when it sends again once the board is back on the network: then the
+  // board, which no longer knows the connection, answers with a reset.
+  addressLost() {
+    for (const s of this.sockets.values()) {
+      if (!s.tcp || s.tcp.destroyed || s.orphaned) continue;
+      s.orphaned = true;
+      s.error = ERRNO.ECONNABORTED;
+      s.held = [];
+      s.heldBytes = 0;
+      s.chunks = [];
+      s.buffered = 0;
+      this.orphan(s);
+      this.onEvent({ event: 'socket', action: 'abort', id: s.id, remote: s.remote });
+      s.emit('change');
+    }
+  }
+
+  orphan(s) {
+    const tcp = s.tcp;
+    this.orphans.add(tcp);
+    let pending = false;
+    const reset = () => {
+      if (tcp.destroyed) return;
+      tcp.resetAndDestroy();
+      this.orphans.delete(tcp);
+      this.onEvent({ event: 'socket', action: 'reset', id: s.id, remote: s.remote });
+    };
+    const late = () => {
+      if (this.linkUp) reset();
+      else pending = true;
+    };
+    tcp.removeAllListeners('data');
+    tcp.on('data', late);
+    tcp.on('end', late); // a FIN is late data too
+    tcp.once('close', () => this.orphans.delete(tcp));
+    tcp.resume();
+    tcp.answerLate = () => pending && reset();
+  }
+
   // A soft reboot: the interpreter's sockets are finalised, each closed as close() would.
   closeAll() {
     for (const id of [...this.sockets.keys()]) this.close(id);
   }
 
-  // The chip reset or lost its link: peers see connections vanish (TCP reset, no FIN).
+  // The chip reset or powered off: peers see connections vanish (TCP reset, no FIN).
   resetAll(errno) {
+    for (const tcp of this.orphans) tcp.resetAndDestroy();
+    this.orphans.clear();
     for (const s of this.sockets.values()) {
       if (s.udp) s.udp.close();
       s.udp = null;
-      if (s.tcp && !s.tcp.destroyed) {
+      if (s.tcp && !s.tcp.destroyed && !s.orphaned) {
         if (s.sock !== s.tcp) s.sock.destroy(); // TLS runs over a stream: the reset is the TCP connection's
         s.tcp.resetAndDestroy();
         this.onEvent({ event: 'socket', action: 'close', id: s.id, remote: s.remote, by: 'reset' });

@@ -36,7 +36,7 @@ const INACTIVE_MS = 6000; // ESP-IDF esp_wifi_set_inactive_time: "Default 6s"
 const ADDRESS = ['192.168.4.23', '255.255.255.0', '192.168.4.1', '192.168.4.1'];
 
 class Wifi {
-  constructor({ aps, joinMs, inactiveMs = INACTIVE_MS, wrongPassword = 'handshake-timeout', onChange, onLink }) {
+  constructor({ aps, joinMs, inactiveMs = INACTIVE_MS, wrongPassword = 'handshake-timeout', onChange, onLink, onAddressLost }) {
     if (!(wrongPassword in WRONG_PASSWORD)) throw new Error(`unknown wrong-password variant ${wrongPassword}`);
     this.aps = aps; // [{ssid, password}]
     this.joinMs = joinMs;
@@ -44,6 +44,7 @@ class Wifi {
     this.wrongPassword = wrongPassword;
     this.onChange = onChange;
     this.onLink = onLink || (() => {});
+    this.onAddressLost = onAddressLost || (() => {});
     this.radioUp = true;
     this.active = [false, false];
     this.wanted = null; // {ssid, key}: the port's wifi_sta_connect_requested
@@ -128,8 +129,17 @@ class Wifi {
     clearTimeout(this.timer);
     this.stopInactive();
     if (this.linked || this.reason !== REASON.NONE) this.reason = REASON.ASSOC_LEAVE;
-    this.linked = false;
+    this.unlink();
     this.changed();
+  }
+
+  // STA_DISCONNECTED brings the interface down: ESP-IDF's default handler (esp_netif_action_disconnected
+  // -> esp_netif_down) sets its address to 0.0.0.0, and lwIP aborts every TCP connection bound to the
+  // old address (tcp_netif_ip_addr_changed -> tcp_abort).
+  unlink() {
+    if (!this.linked) return;
+    this.linked = false;
+    this.onAddressLost();
   }
 
   schedule(ms) {
@@ -155,7 +165,7 @@ class Wifi {
   // `reconnects` allows (network_wlan.c:118-170): after every reason, a wrong password too.
   dropped(reason, reconnect = true) {
     this.stopInactive();
-    this.linked = false;
+    this.unlink();
     this.reason = reason;
     this.trying = false;
     if (reconnect && this.wanted) {

@@ -29,46 +29,88 @@ function echoServer(t) {
 
 const status = (code) => (l) => l.event === 'wifi' && l.status === code;
 
+// A server that keeps the peer's end of each connection, to write to it later.
+function keepingServer(t) {
+  return new Promise((resolve) => {
+    const peers = [];
+    const server = net.createServer((s) => {
+      s.on('error', (e) => (s.failed = e.code));
+      peers.push(s);
+      s.pipe(s);
+    });
+    t.after(() => {
+      for (const p of peers) p.destroy();
+      server.close();
+    });
+    server.listen(0, '127.0.0.1', () => resolve({ port: server.address().port, peers }));
+  });
+}
+
 // A silent access point: isconnected() stays True and frames stall until the station's inactive time
-// (ESP-IDF esp_wifi_set_inactive_time, "Default 6s") ends the association with reason 200, which
-// status() shows as 1001 while the port reconnects (network_wlan.c:397-401), then 201 once a retry
-// finds no access point (383). connect() into the reconnecting driver raises "Wifi Internal Error"
-// (network_common.c:62-63; micropython/micropython#17661). The driver rejoins by itself when the
-// access point is back, and the stalled connection carries on.
-test('a silent access point is noticed after the inactive time; the driver reconnects by itself', async (t) => {
+// (ESP-IDF esp_wifi_set_inactive_time, "Default 6s"); back before that, the stalled connection
+// carries on, as TCP retransmits what waited.
+test('an access point silent for less than the inactive time stalls a connection, which then carries on', async (t) => {
   const port = await echoServer(t);
-  const { sim, ctl } = await board(t, ['--wifi-inactive-ms', '600']);
-  const [joined] = await rawExec(sim, JOIN + `\nimport socket\ns = socket.socket()\ns.connect(('127.0.0.1', ${port}))`);
-  assert.strictEqual(joined, 'joined True\r\n');
-  ctl.lines.length = 0; // the join's own events
-  const down = Date.now();
-  assert.strictEqual((await ctl.send({ cmd: 'wifi_down', mode: 'silent' })).ok, true);
+  const { sim, ctl } = await board(t, ['--wifi-inactive-ms', '60000']);
+  await rawExec(sim, JOIN + `\nimport socket\ns = socket.socket()\ns.connect(('127.0.0.1', ${port}))`);
+  await ctl.send({ cmd: 'wifi_down', mode: 'silent' });
   const [during] = await rawExec(sim, "s.settimeout(0.1)\ns.write(b'a')\nprint(w.isconnected(), w.status())\n" +
     'try:\n    s.recv(1)\nexcept OSError as e:\n    print(e.errno)');
   assert.strictEqual(during, 'True 1010\r\n116\r\n');
+  await ctl.send({ cmd: 'wifi_up' });
+  const [after] = await rawExec(sim, 's.settimeout(2)\nprint(w.isconnected(), s.recv(1))');
+  assert.strictEqual(after, "True b'a'\r\n");
+});
+
+// Past the inactive time the association ends with reason 200, which status() shows as 1001 while
+// the port reconnects (network_wlan.c:397-401), then 201 once a retry finds no access point (383).
+// Leaving the network brings the interface down: ESP-IDF's esp_netif_down sets its address to
+// 0.0.0.0 and lwIP aborts every TCP connection bound to the old one (tcp_netif_ip_addr_changed ->
+// tcp_abort), so the socket raises ECONNABORTED (newlib 113) at once; the reset lwIP sends cannot
+// leave, so the peer learns of it only when it sends after the board is back: the board no longer
+// knows the connection and resets it. connect() into the reconnecting driver raises "Wifi Internal
+// Error" (network_common.c:62-63; micropython/micropython#17661); the driver rejoins by itself.
+test('a silent access point is noticed after the inactive time: connections are aborted, the driver rejoins', async (t) => {
+  const { port, peers } = await keepingServer(t);
+  const { sim, ctl } = await board(t, ['--wifi-inactive-ms', '600']);
+  await rawExec(sim, JOIN + `\nimport socket\ns = socket.socket()\ns.connect(('127.0.0.1', ${port}))`);
+  ctl.lines.length = 0; // the join's own events
+  const down = Date.now();
+  await ctl.send({ cmd: 'wifi_down', mode: 'silent' });
+  await rawExec(sim, "s.write(b'lost')");
   await ctl.waitFor(status(1001));
   assert.ok(Date.now() - down >= 550, `the station noticed after ${Date.now() - down} ms`);
+  await ctl.waitFor((l) => l.event === 'socket' && l.action === 'abort');
+  const [aborted] = await rawExec(sim, 's.settimeout(5)\nfor _ in range(2):\n    try:\n        s.recv(1)\n    except OSError as e:\n        print(e)');
+  assert.strictEqual(aborted, '[Errno 113] ECONNABORTED\r\n[Errno 113] ECONNABORTED\r\n');
   await ctl.waitFor(status(201));
   const [busy] = await rawExec(sim, "try:\n    w.connect('lab', 'pw')\nexcept OSError as e:\n    print(repr(e))\nprint(w.isconnected(), w.status())");
   assert.strictEqual(busy, "OSError('Wifi Internal Error',)\r\nFalse 201\r\n");
   await ctl.send({ cmd: 'wifi_up' });
   await ctl.waitFor(status(1010));
-  const [after] = await rawExec(sim, 's.settimeout(2)\nprint(w.isconnected(), s.recv(1))');
-  assert.strictEqual(after, "True b'a'\r\n");
+  assert.strictEqual(peers.length, 1);
+  const peer = peers[0];
+  assert.strictEqual(peer.bytesRead, 0, 'what the board wrote while away died with the connection');
+  peer.write('late');
+  await ctl.waitFor((l) => l.event === 'socket' && l.action === 'reset');
+  await new Promise((resolve) => (peer.destroyed ? resolve() : peer.once('close', resolve)));
+  assert.strictEqual(peer.failed, 'ECONNRESET');
 });
 
-// A deauthenticating access point (a graceful shutdown) ends the association at once; while it is
-// away a new TCP connection has no route (EHOSTUNREACH, newlib 118).
-test('a deauthenticating access point is noticed at once; connects fail with EHOSTUNREACH', async (t) => {
+// A deauthenticating access point (a graceful shutdown) ends the association at once, and with it
+// every TCP connection (ECONNABORTED, as above); while it is away a new TCP connection has no route
+// (EHOSTUNREACH, newlib 118).
+test('a deauthenticating access point is noticed at once; connections abort, connects fail with EHOSTUNREACH', async (t) => {
   const port = await echoServer(t);
   const { sim, ctl } = await board(t, ['--wifi-inactive-ms', '60000']);
-  await rawExec(sim, JOIN);
+  await rawExec(sim, JOIN + `\nimport socket\nold = socket.socket()\nold.connect(('127.0.0.1', ${port}))`);
   ctl.lines.length = 0;
   await ctl.send({ cmd: 'wifi_down', mode: 'deauth' });
   await ctl.waitFor(status(1001), 2000);
   await ctl.waitFor(status(201), 2000);
-  const [out] = await rawExec(sim, `import socket\ns = socket.socket()\ntry:\n    s.connect(('127.0.0.1', ${port}))\nexcept OSError as e:\n    print(w.isconnected(), e.errno)`);
-  assert.strictEqual(out, 'False 118\r\n');
+  const [out] = await rawExec(sim, `try:\n    old.send(b'x')\nexcept OSError as e:\n    print(e.errno)\n` +
+    `s = socket.socket()\ntry:\n    s.connect(('127.0.0.1', ${port}))\nexcept OSError as e:\n    print(w.isconnected(), e.errno)`);
+  assert.strictEqual(out, '113\r\nFalse 118\r\n');
   const reply = await ctl.send({ cmd: 'wifi_down', mode: 'unplugged' });
   assert.deepStrictEqual([reply.ok, reply.error], [false, '"mode" must be "silent" or "deauth"']);
 });

@@ -943,7 +943,13 @@ class Client:
             self._close_handshake(e.code, e.reason)
             self._schedule(False)
         except ConnectionLost as e:
-            self._lost(str(e))
+            why = str(e)
+            if why != "wifi lost" and not self.wifi.isconnected():
+                # Leaving the network aborts every TCP connection (lwIP), so a socket error is often
+                # the first sign of a lost access point: name the cause, not the symptom.
+                log("wifi lost")
+                why = "wifi lost"
+            self._lost(why)
         except MemoryError:
             self._lost("out of memory")
 
