@@ -261,6 +261,34 @@ test('UDP: sendto and recv/recvfrom through the host, a timeout, and no route wi
   assert.strictEqual(out, "joined True\r\n4\r\nb're:ping'\r\nb're:again' True\r\n116\r\n");
 });
 
+// The frozen ntptime module (micropython-lib micropython/net/ntptime; ports/esp32/boards/manifest.py):
+// SNTP over UDP to port 123 of `host`, seconds since 2000 from the answer's transmit time, settime()
+// sets the RTC. Port 123 needs the privilege to bind it, so without it this test is skipped.
+test('ntptime asks port 123 of ntptime.host and settime() sets the board clock', async (t) => {
+  const dgram = require('node:dgram');
+  const server = dgram.createSocket('udp4');
+  const when = Date.UTC(2026, 11, 2, 1, 30, 15) / 1000; // Unix seconds
+  server.on('message', (msg, rinfo) => {
+    const answer = Buffer.alloc(48);
+    answer[0] = 0x24; // version 4, server
+    answer.writeUInt32BE(when + 2208988800, 40); // NTP counts from 1900
+    server.send(answer, rinfo.port, rinfo.address);
+  });
+  const bound = await new Promise((resolve) => {
+    server.once('error', (e) => resolve(e.code));
+    server.bind(123, '127.0.0.1', () => resolve('ok'));
+  });
+  if (bound !== 'ok') return t.skip(`cannot bind UDP port 123 here (${bound})`);
+  t.after(() => server.close());
+  const sim = await bootedSim(t);
+  const [offline] = await rawExec(sim, "import ntptime\ntry:\n    ntptime.time()\nexcept OSError as e:\n    print(e.errno, ntptime.host, ntptime.timeout)");
+  assert.strictEqual(offline, '-202 pool.ntp.org 1\r\n');
+  const [out, err] = await rawExec(sim, JOIN + "\nimport time\nntptime.host = '127.0.0.1'\nprint(ntptime.time())\n" +
+    'print(time.gmtime()[0])\nntptime.settime()\nprint(time.gmtime()[:6])');
+  assert.strictEqual(err, '');
+  assert.strictEqual(out, `joined True\r\n${when - 946684800}\r\n2000\r\n(2026, 12, 2, 1, 30, 15)\r\n`);
+});
+
 // A TLS connection that ends without close_notify is MBEDTLS_ERR_SSL_CONN_EOF: read raises
 // OSError(-29312), and so does every later read (MP extmod/modtls_mbedtls.c:746-788); a close_notify
 // reads as b''. The board speaks TLS 1.2 (ESP-IDF leaves MBEDTLS_SSL_PROTO_TLS1_3 off).
