@@ -80,8 +80,14 @@ public final class SerialConsole implements AutoCloseable {
 
     /** Opens a console and starts recording at once; logs go to {@code logDir/<name>.raw.log} and {@code <name>.log}. */
     public static SerialConsole open(String name, InputStream in, OutputStream out, Path logDir) {
+        return open(name, in, out, logDir, new Secrets());
+    }
+
+    /** As {@link #open(String, InputStream, OutputStream, Path)}, redacting the secrets from the first byte read. */
+    public static SerialConsole open(String name, InputStream in, OutputStream out, Path logDir, Secrets secrets) {
         try {
             SerialConsole console = new SerialConsole(name, in, out, logDir);
+            console.redactWith(secrets);
             console.reader.start();
             return console;
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.esp32hil.device;
 
 import io.esp32hil.console.SerialConsole;
 import io.esp32hil.repl.RawRepl;
+import io.esp32hil.secrets.Secrets;
 import io.esp32hil.sim.ControlClient;
 import io.esp32hil.sim.SimulatedBoard;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ public final class SimDevice implements Device {
     /** The simulated access point; a simulated board's credentials are not secrets. */
     public static final String SSID = "hil-lab";
     public static final String PASSWORD = "hil-lab-pass";
+    /** What a simulated board joins, known before one exists. */
+    public static final Network NETWORK = new Network(SSID, PASSWORD, "127.0.0.1");
 
     private final String name;
     private final SimulatedBoard board;
@@ -41,11 +44,14 @@ public final class SimDevice implements Device {
      * also when this JVM is killed (it notices it is orphaned).
      */
     public static SimDevice startFresh(String name, Path logDir, Duration timeout) {
-        return startFresh(name, logDir, timeout, Map.of());
+        return startFresh(name, logDir, timeout, Map.of(), new Secrets());
     }
 
-    /** As {@link #startFresh(String, Path, Duration)}, with these files in the flash at power-on. */
-    public static SimDevice startFresh(String name, Path logDir, Duration timeout, Map<String, byte[]> flashed) {
+    /**
+     * As {@link #startFresh(String, Path, Duration)}, with these files in the flash at power-on and
+     * the secrets redacted in the board's logs from its first byte.
+     */
+    public static SimDevice startFresh(String name, Path logDir, Duration timeout, Map<String, byte[]> flashed, Secrets secrets) {
         Path flash;
         try {
             flash = java.nio.file.Files.createTempDirectory("hil-flash-");
@@ -55,7 +61,7 @@ public final class SimDevice implements Device {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create a flash folder for a simulated board", e);
         }
-        return new SimDevice(name, board(name, flash, logDir).temporaryFlash().start(), timeout, flash);
+        return new SimDevice(name, board(name, flash, logDir).temporaryFlash().redactWith(secrets).start(), timeout, flash);
     }
 
     private static SimulatedBoard.Builder board(String name, Path flashDir, Path logDir) {
@@ -161,7 +167,7 @@ public final class SimDevice implements Device {
 
     @Override
     public Network network() {
-        return new Network(SSID, PASSWORD, "127.0.0.1");
+        return NETWORK;
     }
 
     public SimulatedBoard board() {

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -201,10 +202,33 @@ public final class ScenarioRunner {
         }
 
         void execute() throws InterruptedException {
-            device = target.open(scenario.name(), logDir, FirmwareBundle.library(firmwareDir));
-            device.console().redactWith(secrets);
-            device.console().onLine(this::onSerialLine);
-            Device.Network net = device.network();
+            Optional<Device.Network> known = target.network();
+            if (known.isPresent()) {
+                // A simulated board: its network is known before it exists, so it powers on with the
+                // whole firmware in its flash and boots once, as a board flashed with it does.
+                Map<String, byte[]> files = firmwareFor(known.get());
+                device = target.open(scenario.name(), logDir, files, secrets);
+                device.console().onLine(this::onSerialLine);
+                note("powered on with the firmware in its flash (" + files.size() + " files)");
+            } else {
+                device = target.open(scenario.name(), logDir, FirmwareBundle.library(firmwareDir), secrets);
+                device.console().onLine(this::onSerialLine);
+                Map<String, byte[]> files = firmwareFor(device.network());
+                note("deploying the firmware");
+                rebootsExpected.incrementAndGet();
+                Deployer.Result deployed = Deployer.deploy(device, files);
+                note("deployed (" + deployed.written().size() + " written, " + deployed.unchanged().size() + " unchanged); restarted by "
+                        + deployed.reset().description());
+            }
+            armed = true;
+            stepsStarted = System.nanoTime();
+            runSteps(scenario.steps());
+            checkTripwire();
+            stepsEnded = System.nanoTime();
+        }
+
+        /** Starts the server for a board on this network and returns the firmware's files, config.py written for it. */
+        private Map<String, byte[]> firmwareFor(Device.Network net) {
             secrets.add(net.password());
             // A board on this machine reaches loopback; a bench board needs the LAN interface.
             String bind = net.serverHost().startsWith("127.") || net.serverHost().equals("localhost") ? "127.0.0.1" : "0.0.0.0";
@@ -216,7 +240,6 @@ public final class ScenarioRunner {
             vars.put("server_port", String.valueOf(URI.create(url).getPort()));
             vars.put("ssid", net.ssid());
             vars.put("backend", backend.name());
-            note("deploying the firmware");
             Map<String, Object> config = new LinkedHashMap<>(baseConfig);
             config.put("WIFI_SSID", net.ssid());
             config.put("WIFI_PASSWORD", net.password());
@@ -227,19 +250,11 @@ public final class ScenarioRunner {
             scenario.config().forEach((k, v) -> config.put(k, v instanceof String s ? substitute(s) : v));
             secrets.addSettings(config);
             shownConfig = secrets.redactSettings(config);
-            rebootsExpected.incrementAndGet();
             FirmwareBundle bundle = FirmwareBundle.of(firmwareDir).config(config);
             if (scenario.app() != null) {
                 bundle.add("main.py", firmwareDir.resolve(scenario.app()));
             }
-            Deployer.Result deployed = Deployer.deploy(device, bundle.files());
-            note("deployed (" + deployed.written().size() + " written, " + deployed.unchanged().size() + " unchanged); restarted by "
-                    + deployed.reset().description());
-            armed = true;
-            stepsStarted = System.nanoTime();
-            runSteps(scenario.steps());
-            checkTripwire();
-            stepsEnded = System.nanoTime();
+            return bundle.files();
         }
 
         /**

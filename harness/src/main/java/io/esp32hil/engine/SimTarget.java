@@ -3,13 +3,15 @@ package io.esp32hil.engine;
 import io.esp32hil.device.Capability;
 import io.esp32hil.device.Device;
 import io.esp32hil.device.SimDevice;
+import io.esp32hil.secrets.Secrets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
-/** The built-in simulator: a fresh simulated ESP32 (empty flash) for every scenario. */
+/** The built-in simulator: a fresh simulated ESP32 for every scenario. */
 public final class SimTarget implements Target {
     @Override
     public String name() {
@@ -23,12 +25,17 @@ public final class SimTarget implements Target {
 
     @Override
     public Device open(String name, Path logDir) {
-        return open(name, logDir, Map.of());
+        return SimDevice.startFresh(name, logDir, Duration.ofSeconds(30));
     }
 
     @Override
-    public Device open(String name, Path logDir, Map<String, byte[]> flashed) {
-        return SimDevice.startFresh(name, logDir, Duration.ofSeconds(30), flashed);
+    public Device open(String name, Path logDir, Map<String, byte[]> flashed, Secrets secrets) {
+        return SimDevice.startFresh(name, logDir, Duration.ofSeconds(30), flashed, secrets);
+    }
+
+    @Override
+    public Optional<Device.Network> network() {
+        return Optional.of(SimDevice.NETWORK);
     }
 
     @Override

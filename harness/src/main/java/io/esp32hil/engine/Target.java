@@ -2,8 +2,10 @@ package io.esp32hil.engine;
 
 import io.esp32hil.device.Capability;
 import io.esp32hil.device.Device;
+import io.esp32hil.secrets.Secrets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** A kind of board the suite can run on: it says what its boards can do and opens one per scenario. */
@@ -16,12 +18,22 @@ public interface Target {
     Device open(String name, Path logDir);
 
     /**
-     * Opens a board that already holds these files in its flash, as a bench board flashed with the
-     * firmware does: a simulated board is powered on with them, a bench board is what it is. The
-     * deployment that follows still compares and writes through the raw REPL, so only what differs goes over.
+     * Opens a board that holds these files in its flash, with the secrets redacted in its logs from
+     * the first byte: a simulated board is powered on with them, a bench board is what it is (a
+     * deployment through the raw REPL then writes what differs).
      */
-    default Device open(String name, Path logDir, Map<String, byte[]> flashed) {
-        return open(name, logDir);
+    default Device open(String name, Path logDir, Map<String, byte[]> flashed, Secrets secrets) {
+        Device device = open(name, logDir);
+        device.console().redactWith(secrets);
+        return device;
+    }
+
+    /**
+     * The network a board of this target joins, when it is known before a board is opened. Then the
+     * whole firmware, its config.py included, can be in the flash at power-on, and no deployment is needed.
+     */
+    default Optional<Device.Network> network() {
+        return Optional.empty();
     }
 
     /** How many boards may run at once (1 for a single bench board). */

@@ -1,6 +1,7 @@
 package io.esp32hil.sim;
 
 import io.esp32hil.console.SerialConsole;
+import io.esp32hil.secrets.Secrets;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -63,7 +64,7 @@ public final class SimulatedBoard implements AutoCloseable {
             }
         }, "stop-simulator-" + process.pid());
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        this.console = SerialConsole.open(b.name, process.getInputStream(), process.getOutputStream(), b.logDir);
+        this.console = SerialConsole.open(b.name, process.getInputStream(), process.getOutputStream(), b.logDir, b.secrets);
         Thread errReader = new Thread(() -> readStderr(b.logDir.resolve(b.name + ".simulator.log")), "sim-stderr");
         errReader.setDaemon(true);
         errReader.start();
@@ -192,6 +193,13 @@ public final class SimulatedBoard implements AutoCloseable {
         private Long seed;
         private Path pty;
         private boolean control;
+        private Secrets secrets = new Secrets();
+
+        /** These are redacted in the board's logs from its first byte. */
+        public Builder redactWith(Secrets secrets) {
+            this.secrets = secrets;
+            return this;
+        }
 
         public Builder simulatorDir(Path dir) {
             this.simulatorDir = dir;
