@@ -7,11 +7,10 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { FlashMirror } = require('./flash-mirror');
 const { ReplDriver } = require('./repl-driver');
-const { ERRNO, boardErrorLine } = require('./errors');
+const { ERRNO } = require('./errors');
+const { SerialOut } = require('./serial-out');
 
 const BOARD_DIR = path.join(__dirname, '..', 'board');
-const BOARD_FRAME = '  File "/.board/';
-const BANNER_MACHINE = 'Generic ESP32 module with ESP32';
 const TX_FILE = '/.board/.tx';
 const RX_FILE = '/.board/.rx';
 
@@ -37,75 +36,6 @@ class Bridge {
 
   notify(msg) {
     parentPort.postMessage(msg);
-  }
-}
-
-// Serial output: MicroPython's print emits bare '\n'; a board's UART driver sends '\r\n'. Output is
-// held per line so the banner can name the simulated machine instead of the WebAssembly host.
-// The console UART: 8N1 at baud bits/s behind the ESP32's 128-byte TX FIFO. MicroPython's print
-// blocks while the FIFO is full (MP ports/esp32/uart.c:84-100, mphalport.c:145-185), so output costs
-// the firmware the time it takes on the wire; baud 0 leaves output free.
-const UART_FIFO = 128;
-const PAUSE = new Int32Array(new SharedArrayBuffer(4));
-
-class SerialOut {
-  constructor(baud = 0) {
-    this.byteMs = baud > 0 ? 10000 / baud : 0;
-    this.wireFreeAt = 0; // when the bytes written so far have left the UART
-    this.buf = [];
-    this.prev = 0;
-    this.muted = false;
-    this.skip = 0; // bytes to drop: the raw-paste protocol has no "OK" where the raw REPL prints one
-    this.tail = ''; // the last output, to tell which REPL mode the board is in
-  }
-
-  push(bytes) {
-    for (const b of bytes) {
-      if (this.skip > 0) {
-        this.skip--;
-        continue;
-      }
-      const before = this.buf.length;
-      if (b === 10 && this.prev !== 13) this.buf.push(13);
-      this.buf.push(b);
-      this.prev = b;
-      const sent = this.buf.length - before;
-      if (b === 10 || this.buf.length >= 512) this.flush();
-      if (this.byteMs && !this.muted) this.pace(sent);
-    }
-  }
-
-  // Blocks this (the interpreter's) thread while more than a FIFO's worth is still to go out.
-  pace(n) {
-    const now = performance.now();
-    this.wireFreeAt = Math.max(this.wireFreeAt, now) + n * this.byteMs;
-    const wait = this.wireFreeAt - now - UART_FIFO * this.byteMs;
-    // (a line is sent whole, when it ends: the board-frame filter and banner rewrite work on lines)
-    if (wait > 0) Atomics.wait(PAUSE, 0, 0, wait);
-  }
-
-  write(text) {
-    this.push(Buffer.from(text, 'latin1'));
-  }
-
-  flush() {
-    if (this.buf.length === 0) return;
-    let bytes = Buffer.from(this.buf);
-    this.buf = [];
-    if (this.muted) return;
-    // Board-support frames would not appear on a real board, where these modules are built in.
-    if (bytes.includes(BOARD_FRAME)) {
-      bytes = Buffer.from(bytes.toString('latin1').split('\r\n').filter((l) => !l.startsWith(BOARD_FRAME)).join('\r\n'), 'latin1');
-    }
-    if (bytes.includes('OSError: ')) {
-      bytes = Buffer.from(bytes.toString('latin1').split('\n').map(boardErrorLine).join('\n'), 'latin1');
-    }
-    let out = bytes;
-    if (bytes.includes('JS with Emscripten')) {
-      out = Buffer.from(bytes.toString('latin1').replace('JS with Emscripten', BANNER_MACHINE), 'latin1');
-    }
-    this.tail = (this.tail + out.toString('latin1')).slice(-64);
-    parentPort.postMessage({ t: 'out', data: out });
   }
 }
 
@@ -137,6 +67,12 @@ function measureHeap(mp, baseline = false) {
   return mp.runPython(`__import__('_board').measure(${baseline ? 'True' : 'False'})`);
 }
 
+// The interpreter's thread sleeps while the UART catches up.
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+function blockFor(ms) {
+  Atomics.wait(PAUSE, 0, 0, ms);
+}
+
 function pyStr(s) {
   return JSON.stringify(String(s));
 }
@@ -144,7 +80,7 @@ function pyStr(s) {
 async function main() {
   const cfg = workerData;
   const bridge = new Bridge(cfg.shared);
-  const out = new SerialOut(cfg.uartBaud);
+  const out = new SerialOut(cfg.uartBaud, (data) => parentPort.postMessage({ t: 'out', data }), blockFor);
   let resetCause = cfg.resetCause;
   let rawMode = false;
 
