@@ -6,9 +6,10 @@ import json
 import sys
 
 import _errno
-import js
+import _link
 
 budget = 0
+ballast = None  # native engine: the interpreter's heap beyond the board's budget, held back
 reset_cause = 1
 mac = b""
 _base = 0
@@ -71,16 +72,9 @@ def measure(baseline=False):
     return live
 
 
-_TX = "/.board/.tx"  # bytes to the host and from it travel through these two in-memory files
-_RX = "/.board/.rx"
-
-
 def call(op, *args, data=None):
     """Blocking request to the host; raises what a board would raise. `data`: bytes to send with it."""
-    if data is not None:
-        with open(_TX, "wb") as f:
-            f.write(data)
-    answer = json.loads(js.hil_call(op, json.dumps(args), data is not None))
+    answer = json.loads(_link.request(op, json.dumps(args), data))
     if "i" in answer:
         raise KeyboardInterrupt
     if "v" in answer:
@@ -96,23 +90,19 @@ def call(op, *args, data=None):
 def call_bytes(op, *args):
     """A request whose answer is bytes."""
     n = call(op, *args)
-    if not n:
-        return b""
-    with open(_RX, "rb") as f:
-        return f.read()
+    return _link.read(n) if n else b""
 
 
 def call_into(buf, op, *args):
     """A request whose answer bytes go straight into buf (no allocation); returns how many."""
     n = call(op, *args)
     if n:
-        with open(_RX, "rb") as f:
-            f.readinto(memoryview(buf)[:n])
+        _link.read_into(memoryview(buf)[:n])
     return n
 
 
 def notify(**event):
-    js.hil_notify(json.dumps(event))
+    _link.notify(json.dumps(event))
 
 
 def run_file(name):

@@ -24,8 +24,10 @@ class OSError(OSError):
         return super().__str__()
 
 
-def print_exception(exc, file=sys.stdout):
+def print_exception(exc, file=None):
     """sys.print_exception, with a board OSError's last line as a board prints it."""
+    if file is None:
+        file = sys.modules["sys"].stdout  # the board's sys, whose stdout is the console
     if not isinstance(exc, OSError):
         _native_print_exception(exc, file)
         return

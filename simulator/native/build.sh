@@ -27,11 +27,20 @@ if command -v micropython >/dev/null 2>&1 && [ -z "${HIL_NATIVE_NO_PATH:-}" ]; t
   if version_ok "$found"; then echo "$found"; exit 0; fi
   say "ignoring $found: older than MicroPython 1.24"
 fi
-if [ -x "$OUT/micropython" ] && version_ok "$OUT/micropython"; then echo "$OUT/micropython"; exit 0; fi
+# The board-support modules are frozen into the binary, as a board's are into its flash: their code
+# then costs no heap, and the heap a program sees is the board's. A change to them is a rebuild
+# (an incremental one: the build tree is kept).
+BOARD_DIR="$(cd "$HERE/../board" && pwd)"
+FROZEN=(_board.py _binascii.py _console.py _errno.py _gc.py _hashlib.py _link_native.py _os.py _repl.py _select.py _sys.py _time.py
+  _native_boot.py machine.py network.py ntptime.py socket.py ssl.py)
+STAMP="unix-port module-const-0 $(cd "$BOARD_DIR" && cat "${FROZEN[@]}" | sha256sum | cut -c1-16)" # what the cached build was made with
+if [ -x "$OUT/micropython" ] && [ "$(cat "$OUT/stamp" 2>/dev/null)" = "$STAMP" ] && version_ok "$OUT/micropython"; then
+  echo "$OUT/micropython"; exit 0
+fi
 
 exec 9>"$OUT/.lock"
 flock 9 # a second build waits for the first, then finds its result
-if [ -x "$OUT/micropython" ]; then echo "$OUT/micropython"; exit 0; fi
+if [ -x "$OUT/micropython" ] && [ "$(cat "$OUT/stamp" 2>/dev/null)" = "$STAMP" ]; then echo "$OUT/micropython"; exit 0; fi
 
 sudo=""
 [ "$(id -u)" = "0" ] || sudo="sudo -n"
@@ -62,28 +71,38 @@ mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial"
 echo "deb-src ${key:+[signed-by=$key] }$uri $SUITE main" >"$apt_dir/sources.list"
 apt_opts=(-o "Dir::Etc::sourcelist=$apt_dir/sources.list" -o "Dir::Etc::sourceparts=-" -o "Dir::State::Lists=$apt_dir/lists"
   -o "Dir::Cache::Archives=$apt_dir/archives" -o "APT::Get::List-Cleanup=0" -o "APT::Sandbox::User=root")
-say "building the native engine (MicroPython's Unix port from Debian's source package; about a minute, once)"
+say "building the native engine (MicroPython's Unix port from Debian's source package; about a minute the first time)"
 log="$OUT/build.log"
 : >"$log"
 src="$OUT/src"
 (
   cd "$OUT"
-  apt-get -q "${apt_opts[@]}" update
-  rm -f micropython_*
-  apt-get -q "${apt_opts[@]}" source --download-only micropython
-  rm -rf "$src" && mkdir -p "$src"
-  tar -xJf micropython_*.orig.tar.xz -C "$src" --strip-components=1
-  tar -xJf micropython_*.debian.tar.xz -C "$src"
+  if [ ! -f "$src/.patched" ]; then
+    apt-get -q "${apt_opts[@]}" update
+    rm -f micropython_*
+    apt-get -q "${apt_opts[@]}" source --download-only micropython
+    rm -rf "$src" && mkdir -p "$src"
+    tar -xJf micropython_*.orig.tar.xz -C "$src" --strip-components=1
+    tar -xJf micropython_*.debian.tar.xz -C "$src"
+    rm -f micropython_*
+    (cd "$src" && while read -r patch; do
+      [ -n "$patch" ] && [ "${patch#\#}" = "$patch" ] && patch -p1 -s <"debian/patches/$patch"
+    done <debian/patches/series)
+    touch "$src/.patched"
+  fi
   cd "$src"
-  while read -r patch; do
-    [ -n "$patch" ] && [ "${patch#\#}" = "$patch" ] && patch -p1 -s <"debian/patches/$patch"
-  done <debian/patches/series
+  {
+    echo "include(\"\$(MPY_DIR)/debian/config/manifest.py\")"
+    for f in "${FROZEN[@]}"; do echo "freeze(\"$BOARD_DIR\", \"$f\")"; done
+  } >"$OUT/manifest.py"
   make -C mpy-cross -j2
+  # No folding of module constants at compile time: errno.ETIMEDOUT must be the board's number
+  # (the board model's errno module has newlib's), not the compiler's Linux one.
   make -C ports/unix -j2 STRIP=true MICROPY_SSL_AXTLS=0 MICROPY_SSL_MBEDTLS=1 MICROPY_PY_BTREE=0 MICROPY_PY_FFI=1 \
-    FROZEN_MANIFEST=../../debian/config/manifest.py
+    FROZEN_MANIFEST="$OUT/manifest.py" CFLAGS_EXTRA="-DMICROPY_COMP_MODULE_CONST=0"
 ) >>"$log" 2>&1 || fail "the native engine's build failed; its output is in $log"
 cp "$src/ports/unix/build-standard/micropython" "$OUT/micropython.new"
 mv "$OUT/micropython.new" "$OUT/micropython"
-rm -rf "$src" "$OUT"/micropython_* # the binary is all that is kept
 version_ok "$OUT/micropython" || fail "the native engine's build gave no working interpreter; see $log"
+echo "$STAMP" >"$OUT/stamp"
 echo "$OUT/micropython"

@@ -9,6 +9,7 @@ const { EventEmitter } = require('node:events');
 const { Wifi } = require('./wifi');
 const { NetStack, Aborted } = require('./netstack');
 const { BoardError, ERRNO } = require('./errors');
+const { NativeCpu } = require('./native-engine');
 
 const RESPONSE_BYTES = 1 << 20;
 const EPOCH_2000_MS = Date.UTC(2000, 0, 1); // the ESP32 port's epoch (MP py/mpconfig.h)
@@ -33,9 +34,11 @@ const ROM_TAIL =
   'load:0x40080400,len:3368\r\nentry 0x400805cc\r\n';
 
 class Board extends EventEmitter {
-  constructor({ flashDir, aps = [], joinMs = 800, wifiInactiveMs, wrongPassword, uartBaud = 115200, heapBudget = 112 * 1024, seed = null, mac = '246f28a1b2c3' }) {
+  // nativeBinary: run the board on the native engine (that interpreter) instead of WebAssembly.
+  constructor({ flashDir, aps = [], joinMs = 800, wifiInactiveMs, wrongPassword, uartBaud = 115200, heapBudget = 112 * 1024, seed = null, mac = '246f28a1b2c3', nativeBinary = null }) {
     super();
     this.config = { flashDir: path.resolve(flashDir), heapBudget, seed, mac, uartBaud };
+    this.nativeBinary = nativeBinary;
     this.input = [];
     this.pendingInterrupt = false;
     this.call = null; // the worker's outstanding request: {op, controller}
@@ -63,11 +66,13 @@ class Board extends EventEmitter {
     this.call = null;
     this.pendingInterrupt = false;
     this.serial(`ets Jul 29 2019 12:21:46\r\n\r\n${ROM_RST[kind]}\r\n${ROM_TAIL}`);
-    const worker = new Worker(path.join(__dirname, 'board-worker.js'), {
-      workerData: { ...this.config, shared, resetCause: RESET_CAUSE[kind] },
-      stdout: false,
-      stderr: false,
-    });
+    const worker = this.nativeBinary
+      ? new NativeCpu({ ...this.config, binary: this.nativeBinary, resetCause: RESET_CAUSE[kind] })
+      : new Worker(path.join(__dirname, 'board-worker.js'), {
+        workerData: { ...this.config, shared, resetCause: RESET_CAUSE[kind] },
+        stdout: false,
+        stderr: false,
+      });
     const generation = this.generation;
     worker.on('message', (msg) => {
       if (generation === this.generation) this.onWorkerMessage(msg);
@@ -171,6 +176,8 @@ class Board extends EventEmitter {
       this.call = null;
       call.controller.abort();
       this.respond({ i: 1 });
+    } else if (this.worker instanceof NativeCpu && this.call === null) {
+      this.worker.interrupt(); // a native interpreter is interrupted where it computes, by a signal
     } else {
       this.pendingInterrupt = true;
     }
@@ -183,12 +190,14 @@ class Board extends EventEmitter {
     }
     const bytes = Buffer.from(this.input.splice(0, MAX_CHUNK));
     this.call = null;
-    this.respond({ r: bytes.toString('base64') });
+    if (this.worker instanceof NativeCpu) this.respond({ r: bytes.length }, bytes);
+    else this.respond({ r: bytes.toString('base64') }); // for src/repl-driver.js
   }
 
   // The answer's JSON, then raw bytes (socket data) after it: bytes never travel as text, which
   // would cost the board's MicroPython heap (it is collected only between top-level runs).
   respond(answer, bin = null) {
+    if (this.worker instanceof NativeCpu) return this.worker.answer(answer, bin);
     const bytes = Buffer.from(JSON.stringify(answer));
     this.data.set(bytes.subarray(0, RESPONSE_BYTES));
     this.ctl[1] = Math.min(bytes.length, RESPONSE_BYTES);

@@ -31,8 +31,12 @@ options:
   --control PORT       JSON-lines control channel on 127.0.0.1:PORT (0 picks a free port;
                        the port is announced on stderr as "esp32sim: control port N")
   --pty PATH           also offer the console on a pseudo-terminal linked at PATH (needs socat)
+  --engine NAME        wasm: MicroPython's WebAssembly build (the default for now); native:
+                       MicroPython's Unix port with a real, fixed heap (built once by
+                       native/build.sh; experimental: see README.md)
   --heap-budget BYTES  MicroPython heap the firmware may use (default 114688, an ESP32
-                       without PSRAM): the live heap is reported against it (no MemoryError yet)
+                       without PSRAM): on the native engine its real heap, MemoryError included;
+                       on wasm the live heap is reported against it
   --seed N             make os.urandom and random reproducible
   --mac HEX            12 hex digits of the Wi-Fi MAC address (default 246f28a1b2c3)
   --supervised         a test harness runs this board: SIGINT (Ctrl-C at the harness's
@@ -43,7 +47,7 @@ options:
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-  const opts = { flash: null, wifi: [], joinMs: 800, wifiInactiveMs: INACTIVE_MS, wrongPassword: 'handshake-timeout', uartBaud: undefined, control: null, pty: null, heapBudget: 114688, seed: null, mac: '246f28a1b2c3', supervised: false };
+  const opts = { flash: null, wifi: [], joinMs: 800, wifiInactiveMs: INACTIVE_MS, wrongPassword: 'handshake-timeout', uartBaud: undefined, control: null, pty: null, heapBudget: 114688, engine: 'wasm', seed: null, mac: '246f28a1b2c3', supervised: false };
   const int = (name, value, min) => {
     if (value === undefined || !/^\d+$/.test(value) || Number(value) < min) {
       throw new UsageError(`${name} needs a whole number${min > 0 ? ` of at least ${min}` : ''}, got ${JSON.stringify(value)}`);
@@ -95,6 +99,10 @@ function parseArgs(argv) {
         break;
       case '--pty':
         opts.pty = value();
+        break;
+      case '--engine':
+        opts.engine = value();
+        if (!['wasm', 'native'].includes(opts.engine)) throw new UsageError(`--engine is wasm or native, got ${JSON.stringify(opts.engine)}`);
         break;
       case '--heap-budget':
         opts.heapBudget = int(arg, value(), 4096);
@@ -165,12 +173,21 @@ async function main(argv) {
     process.stdout.write(USAGE);
     return;
   }
+  let nativeBinary = null;
+  if (opts.engine === 'native') {
+    try {
+      nativeBinary = require('./native-engine').nativeBinary();
+    } catch (err) {
+      process.stderr.write(`esp32sim: ${err.message}\n`);
+      process.exit(3);
+    }
+  }
   let flashDir = opts.flash;
   const tempFlash = !flashDir || opts.flashTemporary;
   if (!flashDir) flashDir = fs.mkdtempSync(path.join(os.tmpdir(), 'esp32sim-flash-'));
   fs.mkdirSync(flashDir, { recursive: true });
 
-  const board = new Board({ flashDir, aps: opts.wifi, joinMs: opts.joinMs, wifiInactiveMs: opts.wifiInactiveMs, wrongPassword: opts.wrongPassword, uartBaud: opts.uartBaud, heapBudget: opts.heapBudget, seed: opts.seed, mac: opts.mac });
+  const board = new Board({ flashDir, aps: opts.wifi, joinMs: opts.joinMs, wifiInactiveMs: opts.wifiInactiveMs, wrongPassword: opts.wrongPassword, uartBaud: opts.uartBaud, heapBudget: opts.heapBudget, seed: opts.seed, mac: opts.mac, nativeBinary });
   let control = null;
   let pty = null;
   let exiting = false;

@@ -29,6 +29,9 @@ class ReplDriver {
       this.out.muted = false;
       this.out.write(RAW_BANNER);
     } else {
+      // The event-driven REPL starts with a Ctrl-B's "\r\n"; an ESP32's friendly REPL starts with
+      // its banner (MP shared/runtime/pyexec.c friendly_repl_reset).
+      this.out.skip = 2;
       this.mp.replInit();
     }
     this.out.flush();

@@ -7,8 +7,12 @@
 // the firmware the time it takes on the wire; baud 0 leaves output free.
 const { boardErrorLine } = require('./errors');
 
+const fs = require('node:fs');
+const path = require('node:path');
+
 const UART_FIFO = 128;
-const BOARD_FRAME = '  File "/.board/';
+// Traceback lines of the board-support modules: from /.board, or frozen into the native engine.
+const BOARD_FRAMES = ['  File "/.board/', ...fs.readdirSync(path.join(__dirname, '..', 'board')).map((n) => `  File "${n}"`)];
 const BANNER_MACHINE = 'Generic ESP32 module with ESP32';
 const HOST_MACHINES = ['JS with Emscripten'];
 
@@ -66,8 +70,9 @@ class SerialOut {
     this.buf = [];
     if (this.muted) return;
     // Board-support frames would not appear on a real board, where these modules are built in.
-    if (bytes.includes(BOARD_FRAME)) {
-      bytes = Buffer.from(bytes.toString('latin1').split('\r\n').filter((l) => !l.startsWith(BOARD_FRAME)).join('\r\n'), 'latin1');
+    if (bytes.includes('  File "')) {
+      const lines = bytes.toString('latin1').split('\r\n');
+      bytes = Buffer.from(lines.filter((l) => !BOARD_FRAMES.some((f) => l.startsWith(f))).join('\r\n'), 'latin1');
     }
     if (bytes.includes('OSError: ')) {
       bytes = Buffer.from(bytes.toString('latin1').split('\n').map(boardErrorLine).join('\n'), 'latin1');

@@ -1,0 +1,57 @@
+# The native engine's boot: what the ESP32 port's main.c does between reset and the REPL, run by
+# MicroPython's Unix port as its program. The host passes the board's settings as JSON; a soft
+# reboot ends this process and the host starts a new one (a fresh heap, as gc_sweep_all leaves).
+import builtins
+import gc
+import json
+import os
+import sys
+
+cfg = json.loads(os.getenv("HIL_BOARD"))
+
+# The flash is the file system's root, and the board-support modules sit outside it, as frozen
+# modules do on a board.
+os.umount("/")
+os.mount(os.VfsPosix(cfg["flash"]), "/")
+os.mount(os.VfsPosix(cfg["board"]), "/.board")
+os.chdir("/")
+sys.path[:] = ["", ".frozen", "/lib", "/.board"]
+
+import _link_native  # noqa: E402
+
+sys.modules["_link"] = _link_native
+
+
+class _errno_table:
+    errorcode = {int(k): v for k, v in cfg["errno"].items()}
+
+
+sys.modules["_errno_table"] = _errno_table
+
+import _board  # noqa: E402
+import _console  # noqa: E402
+
+_board.init(cfg["heap_budget"], cfg["seed"], cfg["reset_cause"], cfg["mac"])
+builtins.print = _console.board_print
+sys.modules["sys"].stdout = sys.modules["sys"].stderr = _console.stdout
+
+import _repl  # noqa: E402 - before the heap is measured: on a board the REPL costs no heap
+
+# The heap beyond the board's budget is held by one block, so a program has what a board gives it
+# (the board-support modules live in this heap here, in flash on a board).
+gc.collect()
+_spare = gc.mem_free() - cfg["heap_budget"]
+_board.ballast = bytearray(_spare) if _spare > 0 else None
+gc.collect()
+_board.measure(True)
+
+_raw = cfg["raw"]
+_reset = False
+_boot = _board.run_file("boot.py")
+_reset = _boot == "exit"
+if not _reset and not _raw and _boot != "error":
+    _reset = _board.run_file("main.py") == "exit"
+if not _reset:
+    _raw = _repl.Repl(_console.stdout, _raw).run()
+_console.stdout.write("MPY: soft reboot\n")
+_link_native.message(json.dumps({"t": "soft_reboot", "raw": _raw}))

@@ -1,0 +1,133 @@
+'use strict';
+// The native engine: one board's CPU as a MicroPython Unix-port process with a real, fixed heap
+// (-X heapsize). It runs board/_native_boot.py, which brings up the same board-support modules as
+// the WebAssembly engine; its requests come as frames on fd 3 and are answered on fd 4 (see
+// board/_link_native.py). To the Board it looks like the WebAssembly worker: it emits the same
+// messages, and answer() takes the place of the shared-memory response.
+const { spawn, execFileSync } = require('node:child_process');
+const path = require('node:path');
+const { EventEmitter } = require('node:events');
+const { ERRNO } = require('./errors');
+const { SerialOut } = require('./serial-out');
+
+const BOARD_DIR = path.join(__dirname, '..', 'board');
+const BUILD_SCRIPT = path.join(__dirname, '..', 'native', 'build.sh');
+// Room for the board-support modules besides the board's own heap; the spare is held back at boot,
+// so a program sees the board's budget.
+const MODULE_ROOM = 160 * 1024;
+
+// The interpreter's path (built once if needed), or throws with build.sh's one line.
+function nativeBinary() {
+  try {
+    return execFileSync(BUILD_SCRIPT, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  } catch (e) {
+    throw new Error('the native engine is not available' + (e.status ? ` (exit ${e.status})` : ''));
+  }
+}
+
+class NativeCpu extends EventEmitter {
+  constructor({ binary, flashDir, heapBudget, seed, mac, uartBaud, resetCause }) {
+    super();
+    this.binary = binary;
+    this.settings = { flash: flashDir, board: BOARD_DIR, heap_budget: heapBudget, seed, mac, reset_cause: resetCause, raw: false };
+    this.settings.errno = Object.fromEntries(Object.entries(ERRNO).map(([name, n]) => [n, name]));
+    this.out = new SerialOut(uartBaud, (data) => this.emit('message', { t: 'out', data }));
+    this.stopped = false;
+    this.launch();
+  }
+
+  launch() {
+    const heap = this.settings.heap_budget + MODULE_ROOM;
+    // The board-support modules are frozen into a binary that native/build.sh made; another
+    // interpreter imports them from board/ (then they cost heap a board does not spend on them).
+    const start = `import sys\nsys.path.append(${JSON.stringify(BOARD_DIR)})\nimport _native_boot`;
+    const proc = spawn(this.binary, ['-X', `heapsize=${heap}`, '-c', start], {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
+      env: { ...process.env, HIL_BOARD: JSON.stringify(this.settings) },
+    });
+    this.proc = proc;
+    this.buf = Buffer.alloc(0);
+    this.rebooting = false;
+    proc.stdio[3].on('data', (d) => this.receive(d));
+    proc.stdio[4].on('error', () => {});
+    // Output the interpreter writes itself, past the board's console: the UART still shows it.
+    proc.stdout.on('data', (d) => {
+      this.out.push(d);
+      this.out.flush();
+    });
+    proc.stderr.on('data', (d) => process.stderr.write(d));
+    proc.on('exit', (code, signal) => {
+      if (this.stopped || proc !== this.proc) return;
+      if (this.rebooting && code === 0) {
+        this.settings.reset_cause = 5; // a soft reboot: machine.reset_cause() says SOFT_RESET
+        this.launch();
+      } else {
+        this.emit('message', { t: 'fatal', message: `the native interpreter ended (${signal || `exit ${code}`})` });
+      }
+    });
+  }
+
+  receive(chunk) {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    while (this.buf.length >= 8) {
+      const n = this.buf.readUInt32BE(0);
+      const size = this.buf.readUInt32BE(4);
+      if (this.buf.length < 8 + n + size) return;
+      const msg = JSON.parse(this.buf.subarray(8, 8 + n).toString('utf8'));
+      const data = size ? Buffer.from(this.buf.subarray(8 + n, 8 + n + size)) : null;
+      this.buf = this.buf.subarray(8 + n + size);
+      this.handle(msg, data);
+    }
+  }
+
+  handle(msg, data) {
+    if (msg.t === 'call' && msg.op === 'uart_out') {
+      // The UART takes the bytes behind its FIFO: the print returns when there is room for them.
+      // (Output goes out by lines, and whatever is held when the interpreter next waits.)
+      this.out.push(data || Buffer.alloc(0));
+      // a part line ("OK" before a program that computes for a while) goes out soon all the same
+      clearTimeout(this.partLine);
+      if (this.out.buf.length) this.partLine = setTimeout(() => this.out.flush(), 5);
+      const proc = this.proc;
+      setTimeout(() => proc === this.proc && this.answer({ r: null }), this.out.owed());
+      return;
+    }
+    this.out.flush();
+    if (msg.t === 'call') {
+      if (data) msg.a.push(data);
+      this.emit('message', { t: 'call', op: msg.op, args: msg.a });
+    } else if (msg.t === 'soft_reboot') {
+      this.rebooting = true;
+      this.settings.raw = Boolean(msg.raw);
+      this.emit('message', { t: 'soft_reboot' });
+    } else {
+      this.emit('message', msg);
+    }
+  }
+
+  answer(answer, bin) {
+    const json = Buffer.from(JSON.stringify(answer));
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(json.length, 0);
+    head.writeUInt32BE(bin ? bin.length : 0, 4);
+    const pipe = this.proc.stdio[4];
+    if (!pipe.destroyed) pipe.write(bin ? Buffer.concat([head, json, bin]) : Buffer.concat([head, json]));
+  }
+
+  // Ctrl-C while no request is outstanding: the interpreter is computing; a signal reaches it there.
+  interrupt() {
+    if (this.proc.exitCode === null) this.proc.kill('SIGINT');
+  }
+
+  terminate() {
+    this.stopped = true;
+    const proc = this.proc;
+    if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      proc.once('exit', resolve);
+      proc.kill('SIGKILL');
+    });
+  }
+}
+
+module.exports = { NativeCpu, nativeBinary };

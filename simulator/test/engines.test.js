@@ -1,0 +1,87 @@
+'use strict';
+// One board model, two engines: the native engine runs the ESP32's REPL as board/_repl.py, the
+// WebAssembly engine MicroPython's own REPL with src/repl-driver.js. A tool must not be able to tell
+// them apart on the console, so the same session must give the same bytes on both.
+const { test } = require('node:test');
+const assert = require('node:assert');
+const { execFileSync } = require('node:child_process');
+const path = require('node:path');
+const { Sim, tempDir, rawExec } = require('./helpers');
+
+function nativeAvailable() {
+  try {
+    execFileSync(path.join(__dirname, '..', 'native', 'build.sh'), { stdio: ['ignore', 'pipe', 'inherit'] });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// [what to type, what the console shows when it is done]
+const SESSION = [
+  [null, '>>> '],
+  ['print(1+1)\r', '>>> '],
+  ['2**10\r', '>>> '],
+  ['x = [1,\r', '... '],
+  ['2]\r', '>>> '],
+  ['x\r', '>>> '],
+  ['1/0\r', '>>> '],
+  ['abc\x08\x08\x03', '>>> '],
+  ['\x02', '>>> '],
+  ['\x01', 'raw REPL; CTRL-B to exit\r\n>'],
+  ["print('raw')\x04", '\x04>'],
+  ["raise ValueError('bad')\x04", '\x04>'],
+  ['\x05A\x01', 'R\x01\x80\x00\x01'],
+  ["print('pasted', len('" + 'y'.repeat(300) + "'))\x04", '\x04>'],
+  ['\x04', 'raw REPL; CTRL-B to exit\r\n>'],
+  ['\x02', '>>> '],
+  ['\x04', '>>> '],
+  ['print("after")\r', '>>> '],
+];
+
+async function session(engine) {
+  const sim = new Sim(['--flash', tempDir(), '--engine', engine, '--uart-baud', '0']);
+  try {
+    await sim.expect('entry 0x400805cc\r\n');
+    const start = sim.cursor;
+    for (const [input, done] of SESSION) {
+      if (input !== null) sim.write(input);
+      await sim.expect(done);
+    }
+    return sim.out.slice(start, sim.cursor);
+  } finally {
+    await sim.kill();
+  }
+}
+
+test('the native and the WebAssembly engines show the same console bytes for the same session', async (t) => {
+  if (!nativeAvailable()) return t.skip('the native engine cannot be built here (see native/build.sh)');
+  const wasm = await session('wasm');
+  const native = await session('native');
+  assert.strictEqual(JSON.stringify(native), JSON.stringify(wasm));
+});
+
+// What only the native engine gets right, as a board does: errno constants are the board's even as
+// attributes (the WebAssembly compiler folds them to Linux numbers), the heap is the board's budget
+// with a real MemoryError and collection while a program runs, and Ctrl-C stops a loop that only
+// computes.
+test('native engine: errno as on a board, a real heap with MemoryError, Ctrl-C in a busy loop', async (t) => {
+  if (!nativeAvailable()) return t.skip('the native engine cannot be built here (see native/build.sh)');
+  const sim = new Sim(['--flash', tempDir(), '--engine', 'native', '--heap-budget', '65536']);
+  t.after(() => sim.kill());
+  await sim.expect('>>> ');
+  const [errno] = await rawExec(sim, "import errno\ntry:\n    raise OSError(errno.ETIMEDOUT)\nexcept OSError as e:\n    print(e.errno)");
+  assert.strictEqual(errno, '116\r\n');
+  const [heap] = await rawExec(sim, 'import gc\ngc.collect()\nfree = gc.mem_free()\nkept = []\n' +
+    'try:\n    while True:\n        kept.append(bytearray(1024))\nexcept MemoryError:\n    n = len(kept)\nkept = None\n' +
+    // 2 MB of garbage in a 64 KB heap: it is collected while the loop runs
+    'for i in range(20000):\n    junk = bytearray(100)\ngc.collect()\nprint(50 <= free // 1024 < 64, 40 <= n < 64, gc.mem_free() > free - 2048)');
+  assert.strictEqual(heap, 'True True True\r\n');
+  sim.write('\r\x01');
+  await sim.expect('raw REPL; CTRL-B to exit\r\n>');
+  sim.write('n = 0\nwhile True:\n    n += 1\x04');
+  await sim.expect('OK');
+  sim.write('\x03');
+  const m = await sim.expect(/\x04([\s\S]*?)\x04>/);
+  assert.match(m[1], /KeyboardInterrupt/);
+});
