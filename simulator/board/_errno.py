@@ -28,11 +28,11 @@ def print_exception(exc, file=None):
     """sys.print_exception, with a board OSError's last line as a board prints it."""
     if file is None:
         file = sys.modules["sys"].stdout  # the board's sys, whose stdout is the console
-    if not isinstance(exc, OSError):
-        _native_print_exception(exc, file)
-        return
-    text = io.StringIO()
+    text = io.StringIO()  # written whole, so the console gets the traceback's lines whole
     _native_print_exception(exc, text)
+    if not isinstance(exc, OSError):
+        file.write(text.getvalue())
+        return
     lines = text.getvalue().rstrip("\n").split("\n")
     lines[-1] = "OSError: " + str(exc)
     file.write("\n".join(lines) + "\n")

@@ -87,7 +87,7 @@ class NativeCpu extends EventEmitter {
       this.out.push(data || Buffer.alloc(0));
       // a part line ("OK" before a program that computes for a while) goes out soon all the same
       clearTimeout(this.partLine);
-      if (this.out.buf.length) this.partLine = setTimeout(() => this.out.flush(), 5);
+      if (this.out.buf.length) this.partLine = setTimeout(() => this.out.flush(), 20);
       const proc = this.proc;
       setTimeout(() => proc === this.proc && this.answer({ r: null }), this.out.owed());
       return;

@@ -42,11 +42,11 @@ const SESSION = [
 async function session(engine) {
   const sim = new Sim(['--flash', tempDir(), '--engine', engine, '--uart-baud', '0']);
   try {
-    await sim.expect('entry 0x400805cc\r\n');
+    await sim.expect('entry 0x400805cc\r\n', 30000);
     const start = sim.cursor;
     for (const [input, done] of SESSION) {
       if (input !== null) sim.write(input);
-      await sim.expect(done);
+      await sim.expect(done, 30000);
     }
     return sim.out.slice(start, sim.cursor);
   } finally {
