@@ -9,6 +9,19 @@ import sys
 
 cfg = json.loads(os.getenv("HIL_BOARD"))
 
+# The board dies with its simulator process however that ends, SIGKILL included (PR_SET_PDEATHSIG);
+# without ffi it notices at its next request instead, when its pipes are closed.
+try:
+    import ffi
+
+    _libc = ffi.open("libc.so.6")
+    _libc.func("i", "prctl", "iiiii")(1, 9, 0, 0, 0)
+    if _libc.func("i", "getppid", "")() != cfg["parent"]:
+        sys.exit(1)  # the simulator was gone before the signal was set
+    del _libc
+except ImportError:
+    pass
+
 # The flash is the file system's root, and the board-support modules sit outside it, as frozen
 # modules do on a board.
 os.umount("/")

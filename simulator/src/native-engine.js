@@ -29,7 +29,7 @@ class NativeCpu extends EventEmitter {
   constructor({ binary, flashDir, heapBudget, seed, mac, uartBaud, resetCause }) {
     super();
     this.binary = binary;
-    this.settings = { flash: flashDir, board: BOARD_DIR, heap_budget: heapBudget, seed, mac, reset_cause: resetCause, raw: false };
+    this.settings = { flash: flashDir, board: BOARD_DIR, heap_budget: heapBudget, seed, mac, reset_cause: resetCause, raw: false, parent: process.pid };
     this.settings.errno = Object.fromEntries(Object.entries(ERRNO).map(([name, n]) => [n, name]));
     this.out = new SerialOut(uartBaud, (data) => this.emit('message', { t: 'out', data }));
     this.stopped = false;

@@ -85,3 +85,28 @@ test('native engine: errno as on a board, a real heap with MemoryError, Ctrl-C i
   const m = await sim.expect(/\x04([\s\S]*?)\x04>/);
   assert.match(m[1], /KeyboardInterrupt/);
 });
+
+// A board's interpreter process ends with its simulator, however the simulator ends.
+test('native engine: the interpreter process does not outlive a SIGKILLed simulator', async (t) => {
+  if (!nativeAvailable()) return t.skip('the native engine cannot be built here (see native/build.sh)');
+  const sim = new Sim(['--flash', tempDir(), '--engine', 'native']);
+  t.after(() => sim.kill());
+  await sim.expect('>>> ');
+  sim.write('\r\x01');
+  await sim.expect('raw REPL; CTRL-B to exit\r\n>');
+  sim.write('while True:\n    pass\x04'); // busy: it makes no request that would find the pipes closed
+  await sim.expect('OK');
+  const child = Number(execFileSync('pgrep', ['-P', String(sim.proc.pid)], { encoding: 'utf8' }).trim().split('\n')[0]);
+  assert.ok(child > 0);
+  process.kill(sim.proc.pid, 'SIGKILL');
+  const alive = () => {
+    try {
+      process.kill(child, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 50)); // waits on the condition, 5 s at most
+  assert.strictEqual(alive(), false);
+});

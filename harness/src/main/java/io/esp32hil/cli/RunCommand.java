@@ -46,6 +46,9 @@ final class RunCommand implements Callable<Integer> {
             + "repeat it to run each scenario against each (a matrix)")
     List<String> backends = new ArrayList<>();
 
+    @Option(names = "--engine", paramLabel = "NAME", description = "the simulator's interpreter: wasm or native (default: the simulator's own choice)")
+    String engine;
+
     @Option(names = "--tag", description = "only scenarios with this tag (repeatable)")
     List<String> tags = new ArrayList<>();
 
@@ -54,6 +57,12 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (engine != null) {
+            if (!List.of("wasm", "native").contains(engine)) {
+                throw new UsageException("--engine is wasm or native, not '" + engine + "'");
+            }
+            System.setProperty("hil.engine", engine); // every simulated board of this run
+        }
         Suite suite = Suite.locate();
         Target t = bench.target(target, suite);
         List<Scenario> scenarios = suite.scenarios(paths, tags);
@@ -125,6 +134,9 @@ final class RunCommand implements Callable<Integer> {
 
     private String commandLine() {
         List<String> parts = new ArrayList<>(List.of("hil", "run", "--target", target));
+        if (engine != null) {
+            parts.add("--engine " + engine);
+        }
         if (parallel > 1) {
             parts.add("--parallel " + parallel);
         }

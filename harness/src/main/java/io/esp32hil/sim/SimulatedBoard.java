@@ -192,6 +192,7 @@ public final class SimulatedBoard implements AutoCloseable {
         private Integer heapBudget;
         private Long seed;
         private Path pty;
+        private String engine = System.getProperty("hil.engine", System.getenv("HIL_ENGINE")); // null: the simulator's default
         private boolean control;
         private Secrets secrets = new Secrets();
 
@@ -265,6 +266,12 @@ public final class SimulatedBoard implements AutoCloseable {
             return this;
         }
 
+        /** The interpreter the board runs on: "wasm" or "native" (esp32sim --engine). */
+        public Builder engine(String engine) {
+            this.engine = engine;
+            return this;
+        }
+
         /** Also offer the console on a pseudo-terminal linked at {@code link} (needs socat). */
         public Builder pty(Path link) {
             this.pty = link;
@@ -289,6 +296,9 @@ public final class SimulatedBoard implements AutoCloseable {
             }
             if (heapBudget != null) {
                 args.addAll(List.of("--heap-budget", heapBudget.toString()));
+            }
+            if (engine != null && !engine.isBlank()) {
+                args.addAll(List.of("--engine", engine));
             }
             if (seed != null) {
                 args.addAll(List.of("--seed", seed.toString()));
