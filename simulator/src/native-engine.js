@@ -15,6 +15,10 @@ const BUILD_SCRIPT = path.join(__dirname, '..', 'native', 'build.sh');
 // Room for the board-support modules besides the board's own heap; the spare is held back at boot,
 // so a program sees the board's budget.
 const MODULE_ROOM = 160 * 1024;
+// An ESP32 is a 32-bit machine; on a 64-bit host every pointer, object header and GC block of this
+// interpreter is twice the size (a compiled module or a list takes about twice the heap; bytes do
+// not), so the board's budget is doubled there. An approximation: see README.md, Known limits.
+const WORD_SCALE = /64/.test(process.arch) ? 2 : 1;
 
 // The interpreter's path (built once if needed), or throws with build.sh's one line.
 function nativeBinary() {
@@ -29,7 +33,7 @@ class NativeCpu extends EventEmitter {
   constructor({ binary, flashDir, heapBudget, seed, mac, uartBaud, resetCause }) {
     super();
     this.binary = binary;
-    this.settings = { flash: flashDir, board: BOARD_DIR, heap_budget: heapBudget, seed, mac, reset_cause: resetCause, raw: false, parent: process.pid };
+    this.settings = { flash: flashDir, board: BOARD_DIR, heap_budget: heapBudget * WORD_SCALE, seed, mac, reset_cause: resetCause, raw: false, parent: process.pid };
     this.settings.errno = Object.fromEntries(Object.entries(ERRNO).map(([name, n]) => [n, name]));
     this.out = new SerialOut(uartBaud, (data) => this.emit('message', { t: 'out', data }));
     this.stopped = false;
