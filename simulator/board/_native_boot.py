@@ -26,7 +26,10 @@ except ImportError:
 # modules do on a board.
 os.umount("/")
 os.mount(os.VfsPosix(cfg["flash"]), "/")
-os.mount(os.VfsPosix(cfg["board"]), "/.board")
+if "/" in __file__:
+    # an interpreter without them frozen in (a micropython from the PATH) imports them from here,
+    # which then shows as a folder in the flash (os.listdir("/") lists ".board")
+    os.mount(os.VfsPosix(cfg["board"]), "/.board")
 os.chdir("/")
 sys.path[:] = ["", ".frozen", "/lib", "/.board"]
 

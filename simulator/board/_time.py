@@ -18,7 +18,8 @@ def time_ns():
 
 
 def gmtime(secs=None):
-    return _gmtime_1970((time() if secs is None else int(secs)) + _EPOCH_2000)
+    # an 8-tuple, as on a board (the Unix port's has a ninth, tm_isdst)
+    return _gmtime_1970((time() if secs is None else int(secs)) + _EPOCH_2000)[:8]
 
 
 localtime = gmtime

@@ -15,7 +15,9 @@ OUT="${HIL_NATIVE_DIR:-$HERE/../build/native}"
 mkdir -p "$OUT" && OUT="$(cd "$OUT" && pwd)"
 SUITE=trixie # the first Debian suite with a MicroPython of 1.24 or newer (1.25.0)
 say() { echo "esp32sim: $*" >&2; }
-fail() { say "$*"; exit 3; }
+# The reason is kept, so a simulator that would only prefer the native engine does not try again
+# at every start (simulator/src/native-engine.js); this script always tries.
+fail() { say "$*"; echo "$*" >"$OUT/unavailable"; exit 3; }
 
 version_ok() { # "MicroPython v1.25.0 ..." -> at least 1.24
   local v; v="$("$1" -c 'import sys; print("%d.%d" % sys.implementation.version[:2])' 2>/dev/null)" || return 1
@@ -105,4 +107,5 @@ cp "$src/ports/unix/build-standard/micropython" "$OUT/micropython.new"
 mv "$OUT/micropython.new" "$OUT/micropython"
 version_ok "$OUT/micropython" || fail "the native engine's build gave no working interpreter; see $log"
 echo "$STAMP" >"$OUT/stamp"
+rm -f "$OUT/unavailable"
 echo "$OUT/micropython"

@@ -31,9 +31,9 @@ options:
   --control PORT       JSON-lines control channel on 127.0.0.1:PORT (0 picks a free port;
                        the port is announced on stderr as "esp32sim: control port N")
   --pty PATH           also offer the console on a pseudo-terminal linked at PATH (needs socat)
-  --engine NAME        wasm: MicroPython's WebAssembly build (the default for now); native:
-                       MicroPython's Unix port with a real, fixed heap (built once by
-                       native/build.sh; experimental: see README.md)
+  --engine NAME        native: MicroPython's Unix port with a real, fixed heap (built once by
+                       native/build.sh; the default where it can be had); wasm: MicroPython's
+                       WebAssembly build (the fallback, which says why it is used)
   --heap-budget BYTES  MicroPython heap the firmware may use (default 114688, an ESP32
                        without PSRAM): on the native engine its real heap, MemoryError included;
                        on wasm the live heap is reported against it
@@ -47,7 +47,7 @@ options:
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-  const opts = { flash: null, wifi: [], joinMs: 800, wifiInactiveMs: INACTIVE_MS, wrongPassword: 'handshake-timeout', uartBaud: undefined, control: null, pty: null, heapBudget: 114688, engine: 'wasm', seed: null, mac: '246f28a1b2c3', supervised: false };
+  const opts = { flash: null, wifi: [], joinMs: 800, wifiInactiveMs: INACTIVE_MS, wrongPassword: 'handshake-timeout', uartBaud: undefined, control: null, pty: null, heapBudget: 114688, engine: null, seed: null, mac: '246f28a1b2c3', supervised: false };
   const int = (name, value, min) => {
     if (value === undefined || !/^\d+$/.test(value) || Number(value) < min) {
       throw new UsageError(`${name} needs a whole number${min > 0 ? ` of at least ${min}` : ''}, got ${JSON.stringify(value)}`);
@@ -174,12 +174,16 @@ async function main(argv) {
     return;
   }
   let nativeBinary = null;
-  if (opts.engine === 'native') {
+  if (opts.engine !== 'wasm') {
+    // The native engine wherever it can be had; else the WebAssembly one, saying why.
     try {
-      nativeBinary = require('./native-engine').nativeBinary();
+      nativeBinary = require('./native-engine').nativeBinary({ preferOnly: opts.engine === null });
     } catch (err) {
-      process.stderr.write(`esp32sim: ${err.message}\n`);
-      process.exit(3);
+      if (opts.engine === 'native') {
+        process.stderr.write(`esp32sim: the native engine is not available: ${err.message}\n`);
+        process.exit(3);
+      }
+      process.stderr.write(`esp32sim: on the WebAssembly engine: the native one is not available (${err.message})\n`);
     }
   }
   let flashDir = opts.flash;

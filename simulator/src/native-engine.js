@@ -5,6 +5,7 @@
 // board/_link_native.py). To the Board it looks like the WebAssembly worker: it emits the same
 // messages, and answer() takes the place of the shared-memory response.
 const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 const { EventEmitter } = require('node:events');
 const { ERRNO } = require('./errors');
@@ -12,6 +13,7 @@ const { SerialOut } = require('./serial-out');
 
 const BOARD_DIR = path.join(__dirname, '..', 'board');
 const BUILD_SCRIPT = path.join(__dirname, '..', 'native', 'build.sh');
+const NATIVE_DIR = process.env.HIL_NATIVE_DIR || path.join(__dirname, '..', 'build', 'native');
 // Room for the board-support modules besides the board's own heap; the spare is held back at boot,
 // so a program sees the board's budget.
 const MODULE_ROOM = 160 * 1024;
@@ -20,13 +22,32 @@ const MODULE_ROOM = 160 * 1024;
 // not), so the board's budget is doubled there. An approximation: see README.md, Known limits.
 const WORD_SCALE = /64/.test(process.arch) ? 2 : 1;
 
-// The interpreter's path (built once if needed), or throws with build.sh's one line.
-function nativeBinary() {
+// The interpreter's path, from native/build.sh (which builds it once, and again when the frozen
+// board modules change); throws with its reason. preferOnly: the caller can do without it, so a
+// build that failed before is not tried again (build.sh kept its reason).
+function nativeBinary({ preferOnly = false } = {}) {
+  const built = path.join(NATIVE_DIR, 'micropython');
+  if (fresh(built)) return built; // the common case, without a shell
+  const unavailable = path.join(NATIVE_DIR, 'unavailable');
+  if (preferOnly && fs.existsSync(unavailable)) throw new Error(fs.readFileSync(unavailable, 'utf8').trim());
   try {
     return execFileSync(BUILD_SCRIPT, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   } catch (e) {
-    throw new Error('the native engine is not available' + (e.status ? ` (exit ${e.status})` : ''));
+    const why = fs.existsSync(unavailable) ? fs.readFileSync(unavailable, 'utf8').trim() : `native/build.sh failed (${e.status || e.code})`;
+    throw new Error(why);
   }
+}
+
+// A build of ours, newer than every board-support module frozen into it.
+function fresh(binary) {
+  let made;
+  try {
+    made = fs.statSync(binary).mtimeMs;
+    if (!fs.existsSync(path.join(NATIVE_DIR, 'stamp'))) return false;
+  } catch {
+    return false;
+  }
+  return fs.readdirSync(BOARD_DIR).every((n) => fs.statSync(path.join(BOARD_DIR, n)).mtimeMs <= made);
 }
 
 class NativeCpu extends EventEmitter {
@@ -47,7 +68,8 @@ class NativeCpu extends EventEmitter {
     const start = `import sys\nsys.path.append(${JSON.stringify(BOARD_DIR)})\nimport _native_boot`;
     const proc = spawn(this.binary, ['-X', `heapsize=${heap}`, '-c', start], {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
-      env: { ...process.env, HIL_BOARD: JSON.stringify(this.settings) },
+      // TZ: the Unix port's mktime is the C library's, which reads the host's time zone; a board has none
+      env: { ...process.env, TZ: 'UTC', HIL_BOARD: JSON.stringify(this.settings) },
     });
     this.proc = proc;
     this.buf = Buffer.alloc(0);

@@ -23,6 +23,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
         check("simulator packages", Files.isDirectory(suite.home().resolve("simulator/node_modules/@micropython")),
                 "run `mvn verify` or `cd simulator && npm ci`");
+        System.out.println("  " + engineLine(suite.home().resolve("simulator")));
         check("socat (simulator on a virtual serial port)", onPath("socat"), "apt-get install socat");
         check("python3 (firmware/tools/test_server.py)", onPath("python3"), "apt-get install python3");
         SerialPort[] ports = SerialPort.getCommPorts();
@@ -38,6 +39,24 @@ final class DoctorCommand implements Callable<Integer> {
         System.out.printf("  %s wokwi-cli%s%n", wokwi ? "ok     " : "absent ", wokwi ? "" : " (only for --target wokwi: https://docs.wokwi.com/wokwi-ci/cli-installation)");
         System.out.println(problems == 0 ? "hil: ready for the simulator target" : "hil: " + problems + " problem(s) above");
         return problems == 0 ? Hil.PASSED : Hil.INFRASTRUCTURE;
+    }
+
+    /** Which engine a simulated board runs on, and how to have the other one. */
+    static String engineLine(Path simulator) {
+        Path built = simulator.resolve("build/native/micropython");
+        if (Files.isExecutable(built) || onPath("micropython")) {
+            return "ok      simulator engine: native (MicroPython's Unix port" + (Files.isExecutable(built) ? ", " + built : " on the PATH")
+                    + "); the WebAssembly one: hil run --engine wasm";
+        }
+        Path why = simulator.resolve("build/native/unavailable");
+        String reason;
+        try {
+            reason = Files.isRegularFile(why) ? Files.readString(why).strip() : "not built yet";
+        } catch (java.io.IOException e) {
+            reason = "not built yet";
+        }
+        return "note    simulator engine: WebAssembly; the native one is not available (" + reason
+                + "): simulator/native/build.sh builds it (README: Prerequisites)";
     }
 
     private void check(String what, boolean ok, String fix) {
