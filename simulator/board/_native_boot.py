@@ -62,11 +62,25 @@ gc.collect()
 _board.measure(True)
 
 _raw = cfg["raw"]
-_reset = False
-_boot = _board.run_file("boot.py")
-_reset = _boot == "exit"
-if not _reset and not _raw and _boot != "error":
-    _reset = _board.run_file("main.py") == "exit"
+
+
+def _start():
+    """boot.py, then main.py unless boot.py raised or the board came back into the raw REPL
+    (MP ports/esp32/main.c:161-166); True when they asked for a soft reset."""
+    _repl.running(True)  # from now on a Ctrl-C interrupts them (before, the host keeps it for later)
+    boot = _board.run_file("boot.py")
+    reset = boot == "exit"
+    if not reset and not _raw and boot != "error":
+        reset = _board.run_file("main.py") == "exit"
+    _repl.running(False)
+    return reset
+
+
+try:
+    _reset = _start()
+except KeyboardInterrupt:  # a Ctrl-C that came just as main.py ended
+    _repl.running(False)
+    _reset = False
 if not _reset:
     _raw = _repl.Repl(_console.stdout, _raw).run()
 _console.stdout.write("MPY: soft reboot\n")

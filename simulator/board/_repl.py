@@ -8,6 +8,7 @@ import gc
 
 import _board
 import _errno
+import _link
 
 BANNER = 'MicroPython v1.27.0 on 2025-12-10; Generic ESP32 module with ESP32\r\nType "help()" for more information.\r\n'
 RAW_BANNER = "raw REPL; CTRL-B to exit\r\n>"
@@ -46,10 +47,14 @@ class Repl:
         try:
             self.write(RAW_BANNER if self.raw else BANNER + ">>> ")
             while True:
-                if self.raw:
-                    self.raw_step()
-                else:
-                    self.friendly_step()
+                try:
+                    if self.raw:
+                        self.raw_step()
+                    else:
+                        self.friendly_step()
+                except KeyboardInterrupt:
+                    # a Ctrl-C meant for a program that had just ended: the line is dropped
+                    self.write("" if self.raw else "\r\n>>> ")
         except SoftReset:
             return self.raw
 
@@ -177,12 +182,14 @@ class Repl:
     def raw_execute(self, source):
         error = None
         try:
+            running(True)
             exec(compile(source, "<stdin>", "exec"), self.globals)
         except SystemExit:
             self.write("\x04\x04")
             raise SoftReset
         except BaseException as e:  # noqa: B036 - the raw REPL reports every exception
             error = e
+        running(False)
         self.write("\x04")
         if error is not None:
             _errno.print_exception(error, self.out)
@@ -191,6 +198,7 @@ class Repl:
 
     def execute(self, text, single):
         try:
+            running(True)
             if single:
                 try:
                     code = compile(text, "<stdin>", "eval")
@@ -198,16 +206,24 @@ class Repl:
                     code = None
                 if code is not None:
                     value = eval(code, self.globals)
+                    running(False)
                     if value is not None:
                         self.write(repr(value) + "\n")
                     _measure()
                     return
             exec(compile(text, "<stdin>", "exec"), self.globals)
+            running(False)
         except SystemExit:
             raise SoftReset
         except BaseException as e:  # noqa: B036 - the REPL reports every exception
+            running(False)
             _errno.print_exception(e, self.out)
         _measure()
+
+
+def running(on):
+    """Tells the host whether a program runs (a Ctrl-C is then a signal) or the REPL reads (then input)."""
+    _link.message('{"t":"running","on":%s}' % ("true" if on else "false"))
 
 
 def _measure():

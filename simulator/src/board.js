@@ -176,7 +176,7 @@ class Board extends EventEmitter {
       this.call = null;
       call.controller.abort();
       this.respond({ i: 1 });
-    } else if (this.worker instanceof NativeCpu && this.call === null) {
+    } else if (this.worker instanceof NativeCpu && this.call === null && this.worker.running) {
       this.worker.interrupt(); // a native interpreter is interrupted where it computes, by a signal
     } else {
       this.pendingInterrupt = true;

@@ -58,6 +58,7 @@ class NativeCpu extends EventEmitter {
     this.settings.errno = Object.fromEntries(Object.entries(ERRNO).map(([name, n]) => [n, name]));
     this.out = new SerialOut(uartBaud, (data) => this.emit('message', { t: 'out', data }));
     this.stopped = false;
+    this.running = false; // true while a program runs (boot.py, main.py, a statement): Ctrl-C is then a signal
     this.launch();
   }
 
@@ -74,6 +75,7 @@ class NativeCpu extends EventEmitter {
     this.proc = proc;
     this.buf = Buffer.alloc(0);
     this.rebooting = false;
+    this.running = false;
     proc.stdio[3].on('data', (d) => this.receive(d));
     proc.stdio[4].on('error', () => {});
     // Output the interpreter writes itself, past the board's console: the UART still shows it.
@@ -122,6 +124,8 @@ class NativeCpu extends EventEmitter {
     if (msg.t === 'call') {
       if (data) msg.a.push(data);
       this.emit('message', { t: 'call', op: msg.op, args: msg.a });
+    } else if (msg.t === 'running') {
+      this.running = msg.on;
     } else if (msg.t === 'soft_reboot') {
       this.rebooting = true;
       this.settings.raw = Boolean(msg.raw);

@@ -48,7 +48,10 @@ class FirmwareUnitTest {
         assertThat(modules).as("firmware test modules").isNotEmpty();
         String list = String.join(", ", modules);
         ExecResult result;
-        try (SimulatedBoard board = SimulatedBoard.builder().flashDir(flash).logDir(tmp.resolve("logs")).name("unit").start()) {
+        // The unit tests check logic, not the heap: all of them load at once, with frames up to 64 KB,
+        // into a heap larger than a board's (the scenarios and integration tests keep a board's).
+        try (SimulatedBoard board = SimulatedBoard.builder().flashDir(flash).logDir(tmp.resolve("logs")).name("unit")
+                .heapBudget(1024 * 1024).start()) {
             RawRepl repl = new RawRepl(board.console(), Duration.ofSeconds(60));
             board.console().expect(">>> ", Duration.ofSeconds(20));
             repl.enter();
