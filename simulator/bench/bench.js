@@ -1,28 +1,48 @@
 'use strict';
-// Prints the simulator's figures: boot time to the REPL prompt, bridge TCP round trip, and memory
-// per board (as a process, and as a worker thread of a shared process). Run: npm run bench
+// Prints the simulator's figures for both engines side by side: process start to the REPL prompt, a
+// further board's start in a running simulator, the bridge's TCP round trip, memory per board (as a
+// process, and as one more board of a shared process) and CPU speed. Run: npm run bench
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { execFileSync } = require('node:child_process');
 const { Board } = require('../src/board');
+const { nativeBinary } = require('../src/native-engine');
 
 const BIN = path.join(__dirname, '..', 'bin', 'esp32sim');
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'esp32sim-bench-'));
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+const rssKiB = (pid) => {
+  try {
+    return Number((/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8')) || [0, 0])[1]);
+  } catch {
+    return 0; // it ended meanwhile
+  }
+};
 
-function bootOnce() {
+// RSS of a process and of the processes it started (a native board's interpreter)
+function treeKiB(pid) {
+  let kids = [];
+  try {
+    kids = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    // none
+  }
+  return rssKiB(pid) + kids.reduce((sum, k) => sum + rssKiB(k), 0);
+}
+
+function bootOnce(engine) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, [BIN, '--flash', tmp()], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [BIN, '--flash', tmp(), '--engine', engine], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
       if (out.endsWith('>>> ')) {
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-        const rss = rssKiB(child.pid);
+        const rss = treeKiB(child.pid);
         child.stdin.end();
         child.on('exit', () => resolve({ ms, rss }));
       }
@@ -47,21 +67,11 @@ function exec(child, code) {
   });
 }
 
-async function roundTrip(rounds) {
+async function roundTrip(engine, rounds) {
   const server = net.createServer((s) => s.on('error', () => {}).pipe(s));
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const child = spawn(process.execPath, [BIN, '--flash', tmp(), '--wifi', 'b:pw', '--join-ms', '10'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  await new Promise((resolve) => {
-    let out = '';
-    const onData = (d) => {
-      out += d;
-      if (out.includes('raw REPL; CTRL-B to exit\r\n>')) {
-        child.stdout.off('data', onData);
-        resolve();
-      } else if (out.endsWith('>>> ')) child.stdin.write('\r\x01');
-    };
-    child.stdout.on('data', onData);
-  });
+  const child = spawn(process.execPath, [BIN, '--flash', tmp(), '--wifi', 'b:pw', '--join-ms', '10', '--engine', engine], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await rawReady(child);
   const result = await exec(child,
     "import network, socket, time\nw = network.WLAN(network.STA_IF)\nw.active(True)\nw.connect('b', 'pw')\n" +
     'while not w.isconnected(): time.sleep_ms(5)\n' +
@@ -75,32 +85,73 @@ async function roundTrip(rounds) {
   return us / rounds / 2; // each round is one send and one recv: two bridge calls
 }
 
-async function workersPerBoard(count) {
-  const before = process.memoryUsage().rss;
+function rawReady(child) {
+  return new Promise((resolve) => {
+    let out = '';
+    const onData = (d) => {
+      out += d;
+      if (out.includes('raw REPL; CTRL-B to exit\r\n>')) {
+        child.stdout.off('data', onData);
+        resolve();
+      } else if (out.endsWith('>>> ')) child.stdin.write('\r\x01');
+    };
+    child.stdout.on('data', onData);
+  });
+}
+
+// CPU: a loop of integer arithmetic and calls, as bytecode; ms for the whole of it.
+async function cpu(engine) {
+  const child = spawn(process.execPath, [BIN, '--flash', tmp(), '--engine', engine], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await rawReady(child);
+  const result = await exec(child, 'import time\ndef f(n):\n    s = 0\n    for i in range(n):\n        s = (s + i * i) % 1000003\n    return s\n' +
+    't = time.ticks_ms()\nf(300000)\nprint(time.ticks_diff(time.ticks_ms(), t))');
+  child.stdin.end();
+  return Number(result.trim());
+}
+
+// Further boards in one simulator process: the start of each (power-on to its prompt) and the memory
+// each adds (the process's own and, on the native engine, its interpreter process).
+async function furtherBoards(engine, count) {
+  const binary = engine === 'native' ? nativeBinary() : null;
+  const first = new Board({ flashDir: tmp(), nativeBinary: binary });
+  first.start('power');
+  await first.whenIdle();
+  const before = treeKiB(process.pid);
   const boards = [];
+  const starts = [];
   for (let i = 0; i < count; i++) {
-    const board = new Board({ flashDir: tmp() });
+    const board = new Board({ flashDir: tmp(), nativeBinary: binary });
+    const t0 = process.hrtime.bigint();
     board.start('power');
+    await board.whenIdle();
+    starts.push(Number(process.hrtime.bigint() - t0) / 1e6);
     boards.push(board);
   }
-  await Promise.all(boards.map((b) => b.whenIdle()));
-  const after = process.memoryUsage().rss;
-  await Promise.all(boards.map((b) => b.shutdown()));
-  return (after - before) / count / 1024;
+  const after = treeKiB(process.pid);
+  await Promise.all([first, ...boards].map((b) => b.shutdown()));
+  return { startMs: median(starts), kib: (after - before) / count };
 }
 
 async function main() {
-  const boots = [];
-  for (let i = 0; i < 5; i++) boots.push(await bootOnce());
-  const rounds = 2000;
-  const perCall = await roundTrip(rounds);
-  const workers = 20;
-  const perWorker = await workersPerBoard(workers);
+  const rows = [];
+  for (const engine of ['native', 'wasm']) {
+    const boots = [];
+    for (let i = 0; i < 5; i++) boots.push(await bootOnce(engine));
+    const rounds = 2000;
+    const perCall = await roundTrip(engine, rounds);
+    const further = await furtherBoards(engine, 10);
+    rows.push({ engine, boot: median(boots.map((b) => b.ms)), rss: median(boots.map((b) => b.rss)), perCall, further, cpu: await cpu(engine) });
+  }
+  const [n, w] = rows;
+  const line = (what, f, goal = '') => console.log(`  ${what.padEnd(50)} ${f(n).padStart(10)} ${f(w).padStart(10)}  ${goal}`);
   console.log('esp32sim benchmark (' + os.cpus().length + ' cores, Node ' + process.versions.node + ')');
-  console.log(`  process start to REPL prompt: median ${median(boots.map((b) => b.ms)).toFixed(0)} ms over ${boots.length} runs (goal <= 300 ms)`);
-  console.log(`  bridge TCP call (send or recv, 1 byte): ${(perCall / 1000).toFixed(3)} ms mean over ${rounds * 2} calls (goal <= 0.5 ms)`);
-  console.log(`  memory per board as a process: ${(median(boots.map((b) => b.rss)) / 1024).toFixed(1)} MiB RSS`);
-  console.log(`  memory per board as a worker thread: ${(perWorker / 1024).toFixed(1)} MiB RSS (${workers} boards in one process)`);
+  console.log(`  ${''.padEnd(50)} ${'native'.padStart(10)} ${'wasm'.padStart(10)}`);
+  line('process start to REPL prompt (median of 5)', (r) => `${r.boot.toFixed(0)} ms`, 'goal: native <= 100 ms');
+  line('a further board in a running simulator (median)', (r) => `${r.further.startMs.toFixed(0)} ms`, 'goal: native <= 20 ms');
+  line('bridge TCP call (send or recv, 1 byte, mean)', (r) => `${(r.perCall / 1000).toFixed(3)} ms`, 'goal: <= 0.5 ms');
+  line('memory per board as a process (RSS)', (r) => `${(r.rss / 1024).toFixed(1)} MiB`);
+  line('memory per further board (10 in one process)', (r) => `${(r.further.kib / 1024).toFixed(1)} MiB`, 'goal: native <= 4 MB');
+  line('CPU: 300,000 loop rounds of arithmetic', (r) => `${r.cpu} ms`, '(an ESP32 is far slower than either: CPU speed is a known limit)');
 }
 
 main().catch((err) => {
