@@ -160,34 +160,34 @@ class Board extends EventEmitter {
     const running = this.call === null || this.call.op !== 'repl_read';
     if (running) {
       // While code runs, Ctrl-C is the keyboard interrupt, not input (as MicroPython's UART IRQ does).
+      // Between two REPL reads nothing may be running: then it stays in the input, in its place, and
+      // interrupts only if a program asks the host for something before the REPL reads again.
       const at = data.indexOf(3);
-      if (at >= 0) {
-        data = Buffer.concat([data.subarray(0, at), data.subarray(at + 1)]);
-        this.interrupt();
-      }
+      if (at >= 0 && this.interrupt()) data = Buffer.concat([data.subarray(0, at), data.subarray(at + 1)]);
     }
     for (const b of data) this.input.push(b);
     if (this.call && this.call.op === 'repl_read' && this.input.length) this.answerReplRead();
   }
 
+  // True when the interrupt reached running code; false when it is left pending.
   interrupt() {
     if (this.call && this.call.op !== 'repl_read') {
       const call = this.call;
       this.call = null;
       call.controller.abort();
       this.respond({ i: 1 });
-    } else if (this.worker instanceof NativeCpu && this.call === null && this.worker.running) {
-      this.worker.interrupt(); // a native interpreter is interrupted where it computes, by a signal
-    } else {
-      this.pendingInterrupt = true;
+      return true;
     }
+    if (this.worker instanceof NativeCpu && this.call === null && this.worker.running) {
+      this.worker.interrupt(); // a native interpreter is interrupted where it computes, by a signal
+      return true;
+    }
+    this.pendingInterrupt = true;
+    return false;
   }
 
   answerReplRead() {
-    if (this.pendingInterrupt) {
-      this.pendingInterrupt = false;
-      this.input.unshift(3);
-    }
+    this.pendingInterrupt = false; // the REPL reads it as input, where it came
     const bytes = Buffer.from(this.input.splice(0, MAX_CHUNK));
     this.call = null;
     if (this.worker instanceof NativeCpu) this.respond({ r: bytes.length }, bytes);
@@ -277,6 +277,8 @@ class Board extends EventEmitter {
     }
     if (this.pendingInterrupt) {
       this.pendingInterrupt = false;
+      const at = this.input.indexOf(3); // it was the program's interrupt, not input
+      if (at >= 0) this.input.splice(at, 1);
       this.call = null;
       this.respond({ i: 1 });
       return;
