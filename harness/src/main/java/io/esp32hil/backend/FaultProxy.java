@@ -42,6 +42,7 @@ public final class FaultProxy implements AutoCloseable {
     private final Map<Integer, Link> links = new ConcurrentHashMap<>();
     private volatile InetSocketAddress upstream;
     private volatile ServerSocket listener;
+    private java.net.Socket placeholder; // holds the port while it refuses, so no other program takes it
     private volatile int port;
 
     private volatile boolean blackhole;
@@ -158,6 +159,7 @@ public final class FaultProxy implements AutoCloseable {
     @Override
     public void close() {
         stopListening();
+        releasePort();
         for (Link link : List.copyOf(links.values())) {
             link.close();
         }
@@ -170,6 +172,7 @@ public final class FaultProxy implements AutoCloseable {
         if (listener != null) {
             return;
         }
+        releasePort();
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true); // listening again binds the same port at once
         socket.bind(new InetSocketAddress(bindAddress, port), 50);
@@ -186,6 +189,34 @@ public final class FaultProxy implements AutoCloseable {
         if (socket != null) {
             try {
                 socket.close();
+            } catch (IOException e) {
+                // already closed
+            }
+            holdPort();
+        }
+    }
+
+    /**
+     * While it refuses, the port stays bound by a socket that does not listen: a connection to it is
+     * refused (a reset), and no other program on the machine can be given the port meanwhile.
+     */
+    private void holdPort() {
+        try {
+            java.net.Socket s = new java.net.Socket();
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(bindAddress, port));
+            placeholder = s;
+        } catch (IOException e) {
+            placeholder = null; // refusing still works; the port is only not reserved
+        }
+    }
+
+    private synchronized void releasePort() {
+        java.net.Socket s = placeholder;
+        placeholder = null;
+        if (s != null) {
+            try {
+                s.close();
             } catch (IOException e) {
                 // already closed
             }
