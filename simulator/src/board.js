@@ -60,9 +60,12 @@ class Board extends EventEmitter {
     if (kind === 'power' || kind === 'button' || this.rtcBase === undefined) this.rtcBase = Date.now();
     this.generation++;
     this.bootAt = Date.now();
-    const shared = { ctl: new SharedArrayBuffer(12), data: new SharedArrayBuffer(RESPONSE_BYTES) };
-    this.ctl = new Int32Array(shared.ctl);
-    this.data = new Uint8Array(shared.data);
+    // the WebAssembly worker's answers go through shared memory; the native engine's through a pipe
+    const shared = this.nativeBinary ? null : { ctl: new SharedArrayBuffer(12), data: new SharedArrayBuffer(RESPONSE_BYTES) };
+    if (shared) {
+      this.ctl = new Int32Array(shared.ctl);
+      this.data = new Uint8Array(shared.data);
+    }
     this.call = null;
     this.pendingInterrupt = false;
     this.serial(`ets Jul 29 2019 12:21:46\r\n\r\n${ROM_RST[kind]}\r\n${ROM_TAIL}`);

@@ -116,8 +116,10 @@ class NativeCpu extends EventEmitter {
       // a part line ("OK" before a program that computes for a while) goes out soon all the same
       clearTimeout(this.partLine);
       if (this.out.buf.length) this.partLine = setTimeout(() => this.out.flush(), 20);
+      const owed = this.out.owed();
+      if (owed === 0) return this.answer({ r: null }); // room in the FIFO: no timer's tick on every print
       const proc = this.proc;
-      setTimeout(() => proc === this.proc && this.answer({ r: null }), this.out.owed());
+      setTimeout(() => proc === this.proc && this.answer({ r: null }), owed);
       return;
     }
     this.out.flush();
