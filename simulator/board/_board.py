@@ -10,6 +10,9 @@ import _link
 
 budget = 0
 ballast = None  # native engine: the interpreter's heap beyond the board's budget, held back
+# native engine on a 64-bit host: its objects take twice a 32-bit ESP32's bytes, so its heap is
+# twice the budget and its figures are halved to the board's (see native-engine.js WORD_SCALE)
+scale = 1
 reset_cause = 1
 mac = b""
 _base = 0
@@ -17,9 +20,10 @@ _high_water = 0
 _reported = 0
 
 
-def init(heap_budget, seed, cause, mac_hex):
-    global budget, reset_cause, mac
+def init(heap_budget, seed, cause, mac_hex, word_scale=1):
+    global budget, reset_cause, mac, scale
     budget = heap_budget
+    scale = word_scale
     reset_cause = cause
     mac = bytes.fromhex(mac_hex)
     if seed is not None:
@@ -54,7 +58,37 @@ def init(heap_budget, seed, cause, mac_hex):
 def heap_used():
     """Bytes the interpreter holds. Inside a running program this includes every object made since
     the program started: this port collects garbage only when control returns to its top level."""
-    return max(0, gc.mem_alloc() - _base)
+    return max(0, gc.mem_alloc() - _base) // scale
+
+
+def heap_free():
+    if ballast is not None:  # the native engine's heap is the board's: what is free is free
+        return gc.mem_free() // scale
+    return max(0, budget - heap_used())
+
+
+def largest_free():
+    """The largest block the heap can give (native engine): found by allocating, as a program would."""
+    lo, hi = 0, gc.mem_free()
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        try:
+            block = bytearray(mid)
+            del block
+            lo = mid
+        except MemoryError:
+            hi = mid - 1
+    return lo // scale
+
+
+def live_heap():
+    """The heap read in the middle of the running program, after a collection, as the program's own
+    gc.collect() and gc.mem_free() would read it; the host asked for it (answer "h")."""
+    global _high_water
+    gc.collect()
+    used = heap_used()
+    _high_water = max(_high_water, used)
+    notify(event="heap", used=used, free=heap_free(), largest_free=largest_free(), high_water=_high_water, budget=budget, live=True)
 
 
 def measure(baseline=False):
@@ -75,6 +109,8 @@ def measure(baseline=False):
 def call(op, *args, data=None):
     """Blocking request to the host; raises what a board would raise. `data`: bytes to send with it."""
     answer = json.loads(_link.request(op, json.dumps(args), data))
+    if "h" in answer:
+        live_heap()
     if "i" in answer:
         raise KeyboardInterrupt
     if "v" in answer:

@@ -47,7 +47,7 @@ sys.modules["_errno_table"] = _errno_table
 import _board  # noqa: E402
 import _console  # noqa: E402
 
-_board.init(cfg["heap_budget"], cfg["seed"], cfg["reset_cause"], cfg["mac"])
+_board.init(cfg["heap_budget"], cfg["seed"], cfg["reset_cause"], cfg["mac"], cfg["word_scale"])
 builtins.print = _console.board_print
 sys.modules["sys"].stdout = sys.modules["sys"].stderr = _console.stdout
 
@@ -56,7 +56,7 @@ import _repl  # noqa: E402 - before the heap is measured: on a board the REPL co
 # The heap beyond the board's budget is held by one block, so a program has what a board gives it
 # (the board-support modules live in this heap here, in flash on a board).
 gc.collect()
-_spare = gc.mem_free() - cfg["heap_budget"]
+_spare = gc.mem_free() - cfg["heap_budget"] * cfg["word_scale"]
 _board.ballast = bytearray(_spare) if _spare > 0 else None
 gc.collect()
 _board.measure(True)

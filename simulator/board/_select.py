@@ -50,8 +50,19 @@ class _Poll:
         ids = {}
         for o, m in socks:
             ids[_sock_id(o)] = o
+        # bytes that a TLS socket has decrypted already count as readable, whatever the TCP has
+        pending = [o for o, m in socks if m & POLLIN and hasattr(o, "_pending") and o._pending()]
+        if pending:
+            timeout = 0
         ready = _board.call("sock_poll", [[_sock_id(o), m | POLLERR | POLLHUP] for o, m in socks], int(timeout))
-        return [(ids[i], ev) for i, ev in ready if i in ids]
+        ready = [(ids[i], ev) for i, ev in ready if i in ids]
+        for o in pending:
+            ev = [e for r, e in ready if r is o]
+            if ev:
+                ready = [(r, e | POLLIN) if r is o else (r, e) for r, e in ready]
+            else:
+                ready.append((o, POLLIN))
+        return ready
 
     def ipoll(self, timeout=-1, flags=0):
         return iter(self.poll(timeout))

@@ -35,7 +35,9 @@ fi
 BOARD_DIR="$(cd "$HERE/../board" && pwd)"
 FROZEN=(_board.py _binascii.py _console.py _errno.py _gc.py _hashlib.py _link_native.py _os.py _repl.py _select.py _sys.py _time.py
   _native_boot.py machine.py network.py ntptime.py socket.py ssl.py)
-STAMP="unix-port module-const-0 $(cd "$BOARD_DIR" && cat "${FROZEN[@]}" | sha256sum | cut -c1-16)" # what the cached build was made with
+# Our own C: the board's clock for mbedTLS (cmodules/tlsclock).
+CMODULES="$HERE/cmodules"
+STAMP="unix-port module-const-0 $( (cd "$BOARD_DIR" && cat "${FROZEN[@]}"; cat "$CMODULES"/*/*) | sha256sum | cut -c1-16)" # what the cached build was made with
 if [ -x "$OUT/micropython" ] && [ "$(cat "$OUT/stamp" 2>/dev/null)" = "$STAMP" ] && version_ok "$OUT/micropython"; then
   touch "$OUT/micropython" # the frozen modules are unchanged: newer than them now, for the quick checks of mtimes
   echo "$OUT/micropython"; exit 0
@@ -102,7 +104,7 @@ src="$OUT/src"
   # No folding of module constants at compile time: errno.ETIMEDOUT must be the board's number
   # (the board model's errno module has newlib's), not the compiler's Linux one.
   make -C ports/unix -j2 STRIP=true MICROPY_SSL_AXTLS=0 MICROPY_SSL_MBEDTLS=1 MICROPY_PY_BTREE=0 MICROPY_PY_FFI=1 \
-    FROZEN_MANIFEST="$OUT/manifest.py" CFLAGS_EXTRA="-DMICROPY_COMP_MODULE_CONST=0"
+    FROZEN_MANIFEST="$OUT/manifest.py" USER_C_MODULES="$CMODULES" CFLAGS_EXTRA="-DMICROPY_COMP_MODULE_CONST=0"
 ) >>"$log" 2>&1 || fail "the native engine's build failed; its output is in $log"
 cp "$src/ports/unix/build-standard/micropython" "$OUT/micropython.new"
 mv "$OUT/micropython.new" "$OUT/micropython"

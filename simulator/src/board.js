@@ -211,6 +211,35 @@ class Board extends EventEmitter {
     Atomics.notify(this.ctl, 0);
   }
 
+  // The heap read while the program runs, without stopping it (native engine): the board collects
+  // and reads it when its current call to the host returns (a sleep or a poll ends, a print goes
+  // out). At the REPL the figure from after the last statement is already a live one.
+  liveHeap(timeoutMs = 5000) {
+    const cpu = this.worker;
+    if (!(cpu instanceof NativeCpu)) {
+      return Promise.reject(new Error('the live heap is read on the native engine only: the WebAssembly build collects garbage only between top-level runs'));
+    }
+    if (!cpu.running) return Promise.resolve({ ...this.heap, free: Math.max(0, this.heap.budget - this.heap.used), live: false });
+    cpu.heapWanted = true;
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.off('event', onEvent);
+      };
+      const onEvent = (ev) => {
+        if (ev.event !== 'heap' || !ev.live) return;
+        done();
+        resolve(ev);
+      };
+      const timer = setTimeout(() => {
+        done();
+        cpu.heapWanted = false;
+        reject(new Error(`the program made no call to the board within ${timeoutMs} ms (it computes, or sleeps longer), so its heap was not read`));
+      }, timeoutMs);
+      this.on('event', onEvent);
+    });
+  }
+
   // True when the board sits at the REPL waiting for input with nothing queued.
   get idle() {
     return this.call !== null && this.call.op === 'repl_read' && this.input.length === 0;

@@ -33,7 +33,8 @@ options:
   --pty PATH           also offer the console on a pseudo-terminal linked at PATH (needs socat)
   --engine NAME        native: MicroPython's Unix port with a real, fixed heap (built once by
                        native/build.sh; the default where it can be had); wasm: MicroPython's
-                       WebAssembly build (the fallback, which says why it is used)
+                       WebAssembly build (the fallback, which says why it is used);
+                       HIL_ENGINE in the environment chooses when this is not given
   --heap-budget BYTES  MicroPython heap the firmware may use (default 114688, an ESP32
                        without PSRAM): on the native engine its real heap, MemoryError included;
                        on wasm the live heap is reported against it
@@ -45,6 +46,11 @@ options:
 `;
 
 class UsageError extends Error {}
+
+function engineName(where, name) {
+  if (!['wasm', 'native'].includes(name)) throw new UsageError(`${where} is wasm or native, got ${JSON.stringify(name)}`);
+  return name;
+}
 
 function parseArgs(argv) {
   const opts = { flash: null, wifi: [], joinMs: 800, wifiInactiveMs: INACTIVE_MS, wrongPassword: 'handshake-timeout', uartBaud: undefined, control: null, pty: null, heapBudget: 114688, engine: null, seed: null, mac: '246f28a1b2c3', supervised: false };
@@ -101,8 +107,7 @@ function parseArgs(argv) {
         opts.pty = value();
         break;
       case '--engine':
-        opts.engine = value();
-        if (!['wasm', 'native'].includes(opts.engine)) throw new UsageError(`--engine is wasm or native, got ${JSON.stringify(opts.engine)}`);
+        opts.engine = engineName('--engine', value());
         break;
       case '--heap-budget':
         opts.heapBudget = int(arg, value(), 4096);
@@ -123,6 +128,7 @@ function parseArgs(argv) {
         throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
     }
   }
+  if (opts.engine === null && process.env.HIL_ENGINE) opts.engine = engineName('HIL_ENGINE', process.env.HIL_ENGINE);
   return opts;
 }
 

@@ -100,7 +100,7 @@ class ControlChannel {
       case 'pins':
         return board.pinState();
       case 'heap':
-        return { heap: board.heap };
+        return { heap: msg.live ? await board.liveHeap() : board.heap };
       case 'wifi':
         return { status: board.wifi.status, connected: board.wifi.connected, radio: board.wifi.radioUp };
       case 'shutdown':

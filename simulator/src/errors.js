@@ -49,9 +49,11 @@ function boardErrorLine(line) {
   return (name ? `OSError: [Errno ${n}] ${name}` : `OSError: ${n}`) + m[3];
 }
 
+// mbedTLS errors as the tls module raises them: OSError(code, mbedtls_strerror's text)
+// (MP extmod/modtls_mbedtls.c mbedtls_raise_error; texts from mbedTLS library/error.c).
 const TLS = {
-  FATAL_ALERT: [-30592, 'MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE'],
-  CONN_EOF: -29312, // MBEDTLS_ERR_SSL_CONN_EOF, raised as a bare number by the stream read
+  FATAL_ALERT: [-30592, 'SSL - A fatal alert message was received from our peer'],
+  CA_CHAIN_REQUIRED: [-30336, 'SSL - No CA Chain is set, but required to operate'],
 };
 
 // A failed certificate check raises ValueError with mbedtls_x509_crt_verify_info()'s text, each

@@ -54,16 +54,17 @@ class NativeCpu extends EventEmitter {
   constructor({ binary, flashDir, heapBudget, seed, mac, uartBaud, resetCause }) {
     super();
     this.binary = binary;
-    this.settings = { flash: flashDir, board: BOARD_DIR, heap_budget: heapBudget * WORD_SCALE, seed, mac, reset_cause: resetCause, raw: false, parent: process.pid };
+    this.settings = { flash: flashDir, board: BOARD_DIR, heap_budget: heapBudget, word_scale: WORD_SCALE, seed, mac, reset_cause: resetCause, raw: false, parent: process.pid };
     this.settings.errno = Object.fromEntries(Object.entries(ERRNO).map(([name, n]) => [n, name]));
     this.out = new SerialOut(uartBaud, (data) => this.emit('message', { t: 'out', data }));
     this.stopped = false;
     this.running = false; // true while a program runs (boot.py, main.py, a statement): Ctrl-C is then a signal
+    this.heapWanted = false; // the next answer asks the board to read its live heap (see Board.liveHeap)
     this.launch();
   }
 
   launch() {
-    const heap = this.settings.heap_budget + MODULE_ROOM;
+    const heap = this.settings.heap_budget * WORD_SCALE + MODULE_ROOM;
     // The board-support modules are frozen into a binary that native/build.sh made; another
     // interpreter imports them from board/ (then they cost heap a board does not spend on them).
     const start = `import sys\nsys.path.append(${JSON.stringify(BOARD_DIR)})\nimport _native_boot`;
@@ -138,6 +139,10 @@ class NativeCpu extends EventEmitter {
   }
 
   answer(answer, bin) {
+    if (this.heapWanted) {
+      this.heapWanted = false;
+      answer = { ...answer, h: 1 };
+    }
     const json = Buffer.from(JSON.stringify(answer));
     const head = Buffer.alloc(8);
     head.writeUInt32BE(json.length, 0);

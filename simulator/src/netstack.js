@@ -361,15 +361,13 @@ class NetStack {
     const s = this.get(id);
     if (!s.sock) throw new BoardError(ERRNO.ENOTCONN);
     const verify = verifyMode === 2;
-    if (verify && !caHex) throw verifyFailed('NOT_TRUSTED'); // a board has no built-in trust store
+    if (verify && !caHex) throw new BoardError(TLS.CA_CHAIN_REQUIRED); // a board has no built-in trust store
     const raw = s.sock;
     raw.removeAllListeners('data');
     raw.removeAllListeners('end');
     raw.removeAllListeners('close');
     raw.removeAllListeners('error');
-    // TLS runs over a stream fed from the TCP connection, so the records that arrive can be seen: a
-    // connection that ends without an alert record (close_notify) is an EOF mbedTLS reports as an error.
-    const records = new RecordWatch();
+    // TLS runs over a stream fed from the TCP connection, with what arrived before the handshake first.
     const wire = new Duplex({
       read() {
         raw.resume();
@@ -379,7 +377,6 @@ class NetStack {
       },
     });
     const feed = (d) => {
-      records.see(d);
       if (!wire.push(d)) raw.pause();
     };
     const leftover = s.take(-1);
@@ -415,12 +412,9 @@ class NetStack {
       signal.addEventListener('abort', onAbort);
     });
     s.eof = false;
+    // The end of the connection reads as b'', with or without a close_notify: mbedtls_ssl_read
+    // returns 0 for MBEDTLS_ERR_SSL_CONN_EOF as for the alert (mbedTLS library/ssl_msg.c).
     s.attach(secure);
-    // MBEDTLS_ERR_SSL_CONN_EOF: read raises OSError(-29312), and so does every later read or write
-    // (the session keeps last_error; MP extmod/modtls_mbedtls.c:746-788)
-    secure.on('end', () => {
-      if (!records.alerted && !s.error) s.error = TLS.CONN_EOF;
-    });
   }
 
   peerCertificate(id) {
@@ -533,34 +527,6 @@ function verifyError(e) {
   if (e.code === 'ERR_TLS_CERT_ALTNAME_INVALID') return verifyFailed('CN_MISMATCH');
   if (/certificate|self.signed|verify|issuer/i.test(e.message) || /CERT|SIGNATURE|ISSUER/.test(e.code || '')) return verifyFailed('NOT_TRUSTED');
   return null;
-}
-
-// Follows the TLS record layer of a byte stream (5-byte headers: type, version, length) and notes
-// whether an alert record (type 21; close_notify is one) came.
-class RecordWatch {
-  constructor() {
-    this.header = [];
-    this.skip = 0;
-    this.alerted = false;
-  }
-
-  see(bytes) {
-    let i = 0;
-    while (i < bytes.length) {
-      if (this.skip > 0) {
-        const n = Math.min(this.skip, bytes.length - i);
-        this.skip -= n;
-        i += n;
-        continue;
-      }
-      this.header.push(bytes[i++]);
-      if (this.header.length === 5) {
-        if (this.header[0] === 21) this.alerted = true;
-        this.skip = (this.header[3] << 8) | this.header[4];
-        this.header = [];
-      }
-    }
-  }
 }
 
 function toPem(hex) {
