@@ -78,6 +78,7 @@ def largest_free():
             lo = mid
         except MemoryError:
             hi = mid - 1
+    gc.collect()  # the last block tried is garbage: the program gets its heap back as it was
     return lo // scale
 
 

@@ -17,7 +17,4 @@ public interface BenchControl {
 
     /** The level the board drives on an output pin, or -1 if it never drove it. */
     int readPin(int pin);
-
-    /** The live heap at the last prompt and its high-water mark, in bytes. */
-    long[] heap();
 }

@@ -34,6 +34,15 @@ public interface Device extends AutoCloseable {
 
     Optional<BenchControl> bench();
 
+    /**
+     * The heap read while the firmware runs, without stopping it; empty where the target cannot
+     * (a board over its serial port, the WebAssembly engine): the heap step then stops the firmware
+     * at the REPL to read it and restarts it.
+     */
+    default Optional<HeapReading> liveHeap() {
+        return Optional.empty();
+    }
+
     /** The Wi-Fi network the firmware should join and the host address under which it reaches this machine. */
     Network network();
 

@@ -123,6 +123,12 @@ public final class SimDevice implements Device {
     }
 
     @Override
+    public Optional<HeapReading> liveHeap() {
+        return board.control().liveHeap()
+                .map(h -> new HeapReading(h.path("used").asLong(), h.path("free").asLong(), h.path("largest_free").asLong()));
+    }
+
+    @Override
     public Optional<BenchControl> bench() {
         ControlClient control = board.control();
         return Optional.of(new BenchControl() {
@@ -155,12 +161,6 @@ public final class SimDevice implements Device {
             public int readPin(int pin) {
                 var v = control.pins().path("outputs").path(String.valueOf(pin));
                 return v.isMissingNode() || v.isNull() ? -1 : v.asInt();
-            }
-
-            @Override
-            public long[] heap() {
-                var h = control.heap();
-                return new long[] {h.path("used").asLong(), h.path("high_water").asLong()};
             }
         });
     }

@@ -9,6 +9,7 @@ import io.esp32hil.deploy.FirmwareBundle;
 import io.esp32hil.device.BenchControl;
 import io.esp32hil.device.Capability;
 import io.esp32hil.device.Device;
+import io.esp32hil.device.HeapReading;
 import io.esp32hil.device.WifiLoss;
 import io.esp32hil.scenario.Durations;
 import io.esp32hil.scenario.FirmwareProfile;
@@ -47,7 +48,25 @@ import java.util.stream.Collectors;
  * are stopped however the scenario ends.
  */
 public final class ScenarioRunner {
+    /** Used, free, and the largest block the heap gives (found by allocating, as a program would). */
+    private static final String HEAP_AT_THE_REPL = """
+            import gc
+            def _largest(hi):
+                lo = 0
+                while lo < hi:
+                    m = (lo + hi + 1) // 2
+                    try:
+                        b = bytearray(m)
+                        del b
+                        lo = m
+                    except MemoryError:
+                        hi = m - 1
+                return lo
+            gc.collect()
+            print(gc.mem_alloc(), gc.mem_free(), _largest(gc.mem_free()))
+            """;
     private static final Duration DEFAULT_WITHIN = Duration.ofSeconds(15);
+    private static final Duration READY_AFTER_RESTART = Duration.ofSeconds(30);
     private static final int TAIL = 15;
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)}");
 
@@ -663,24 +682,47 @@ public final class ScenarioRunner {
         }
 
         /**
-         * The live heap the firmware keeps: stops the application (Ctrl-C), collects and reads the
-         * allocated bytes at the REPL (two runs, so the simulator's collection has happened), then
-         * resets the board so the application starts again. The same on every target.
+         * The live heap the firmware keeps. Where the target can (the native engine), it is read
+         * while the firmware runs, after a real collection, with what is free and the largest free
+         * block; elsewhere the application is stopped (Ctrl-C), the heap collected and read at the
+         * REPL (two runs, so the simulator's collection has happened), and the board reset so the
+         * application starts again.
          */
-        private void measureHeap(Step step) {
-            io.esp32hil.repl.RawRepl repl = device.interruptToRepl();
-            repl.execOrThrow("import gc\ngc.collect()");
-            String out = repl.execOrThrow("import gc\nprint(gc.mem_alloc())").strip();
-            double live = Double.parseDouble(out.substring(out.lastIndexOf('\n') + 1).strip());
+        private void measureHeap(Step step) throws InterruptedException {
             String name = step.valueText();
-            metrics.put(name, live);
+            Optional<HeapReading> live = device.liveHeap();
+            HeapReading h = live.isPresent() ? live.get() : heapAtTheRepl();
+            metrics.put(name, (double) h.used());
+            metrics.put(name + "_free", (double) h.free());
+            metrics.put(name + "_largest_free", (double) h.largestFree());
             String other = step.text("compare_to");
             if (other != null) {
-                metrics.put(name + "_growth", live - metrics.get(other));
+                metrics.put(name + "_growth", h.used() - metrics.get(other));
             }
+            note(String.format(Locale.ROOT, "live heap %s = %d bytes, %d free, largest free block %d%s", name, h.used(), h.free(),
+                    h.largestFree(), live.isPresent() ? "; read while the firmware ran" : ""));
+        }
+
+        /**
+         * Stops the application to read its heap at the REPL, restarts it, and waits until the
+         * firmware says it is ready again (the profile's {@code ready} event), so that the scenario
+         * goes on as on a target that reads the heap without stopping it.
+         */
+        private HeapReading heapAtTheRepl() throws InterruptedException {
+            io.esp32hil.repl.RawRepl repl = device.interruptToRepl();
+            repl.execOrThrow("import gc\ngc.collect()");
+            String out = repl.execOrThrow(HEAP_AT_THE_REPL).strip();
+            String[] figures = out.substring(out.lastIndexOf('\n') + 1).strip().split(" ");
             repl.exit();
             rebootsExpected.incrementAndGet();
-            note(String.format(Locale.ROOT, "live heap %s = %.0f bytes; restarted by %s", name, live, device.reset().description()));
+            note("heap read at the REPL; restarted by " + device.reset().description());
+            String ready = profile.ready();
+            if (ready != null && lines.await(text -> profile.events().get(ready).matcher(text).find(), deadline(READY_AFTER_RESTART),
+                    this::checkTripwire) == null) {
+                throw new StepFailed("the firmware did not report '" + ready + "' within " + Durations.format(READY_AFTER_RESTART)
+                        + " after the heap step restarted it" + failureContext());
+            }
+            return new HeapReading(Long.parseLong(figures[0]), Long.parseLong(figures[1]), Long.parseLong(figures[2]));
         }
 
         private void assertMetric(Step step) {

@@ -13,32 +13,43 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 /**
  * How a firmware's serial lines map to the events scenarios name ({@code connected},
  * {@code closed}, ...), plus the tripwire patterns. Named groups in a pattern become the event's
- * fields, which {@code where:} in a step compares. A team with its own firmware writes a profile,
- * not new scenarios.
+ * fields, which {@code where:} in a step compares. {@code ready} names the event that says the
+ * firmware is up and serving (null if the profile names none): a step that has to restart the
+ * firmware waits for it, so the scenario goes on as it would have without the restart. A team with
+ * its own firmware writes a profile, not new scenarios.
  */
-public record FirmwareProfile(String name, Path file, Map<String, Pattern> events, Map<String, Pattern> tripwires) {
+public record FirmwareProfile(String name, Path file, Map<String, Pattern> events, Map<String, Pattern> tripwires, String ready) {
 
     public static FirmwareProfile load(Path file) {
         Node root = Yaml.read(file, "the firmware profile");
         if (!(root instanceof MappingNode map)) {
-            throw new ScenarioException(file, Yaml.line(root), "a firmware profile is a mapping with name, events and tripwires");
+            throw new ScenarioException(file, Yaml.line(root), "a firmware profile is a mapping with name, events, tripwires and ready");
         }
         String name = file.getFileName().toString();
         Map<String, Pattern> events = new LinkedHashMap<>();
         Map<String, Pattern> tripwires = new LinkedHashMap<>();
+        String ready = null;
+        int readyLine = 0;
         for (NodeTuple t : map.getValue()) {
             String key = Yaml.scalar(file, t.getKeyNode());
             switch (key) {
                 case "name" -> name = Yaml.scalar(file, t.getValueNode());
                 case "events" -> patterns(file, t.getValueNode(), events);
                 case "tripwires" -> patterns(file, t.getValueNode(), tripwires);
-                default -> throw new ScenarioException(file, Yaml.line(t.getKeyNode()), "unknown key '" + key + "' (valid: name, events, tripwires)");
+                case "ready" -> {
+                    ready = Yaml.scalar(file, t.getValueNode());
+                    readyLine = Yaml.line(t.getValueNode());
+                }
+                default -> throw new ScenarioException(file, Yaml.line(t.getKeyNode()), "unknown key '" + key + "' (valid: name, events, tripwires, ready)");
             }
         }
         if (events.isEmpty()) {
             throw new ScenarioException(file, 1, "the profile defines no events");
         }
-        return new FirmwareProfile(name, file, Map.copyOf(events), Map.copyOf(tripwires));
+        if (ready != null && !events.containsKey(ready)) {
+            throw new ScenarioException(file, readyLine, "'ready' names event '" + ready + "', which 'events' does not define");
+        }
+        return new FirmwareProfile(name, file, Map.copyOf(events), Map.copyOf(tripwires), ready);
     }
 
     private static void patterns(Path file, Node node, Map<String, Pattern> into) {

@@ -516,7 +516,7 @@ public final class ScenarioLoader {
                     if (other != null && !metrics.contains(String.valueOf(other))) {
                         throw new ScenarioException(file, line, "'compare_to' names metric '" + other + "', which no earlier step makes");
                     }
-                    metrics.add(v);
+                    metrics.addAll(List.of(v, v + "_free", v + "_largest_free"));
                     if (other != null) {
                         metrics.add(v + "_growth");
                     }

@@ -158,6 +158,21 @@ public final class ControlClient implements AutoCloseable {
         return command("heap").get("heap");
     }
 
+    /**
+     * The heap read while the program runs (used, free, largest_free), or empty on the WebAssembly
+     * engine, which cannot collect garbage mid-program.
+     */
+    public Optional<JsonNode> liveHeap() {
+        try {
+            return Optional.of(command("heap", Map.of("live", true)).get("heap"));
+        } catch (SimulatorException e) {
+            if (e.getMessage().contains("on the native engine only")) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** Waits for (and consumes) the first recorded event that matches. */
     public JsonNode awaitEvent(Predicate<JsonNode> matching, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
