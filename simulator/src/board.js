@@ -240,6 +240,10 @@ class Board extends EventEmitter {
     });
   }
 
+  get engine() {
+    return this.nativeBinary ? 'native' : 'wasm';
+  }
+
   // True when the board sits at the REPL waiting for input with nothing queued.
   get idle() {
     return this.call !== null && this.call.op === 'repl_read' && this.input.length === 0;

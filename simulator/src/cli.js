@@ -42,6 +42,7 @@ options:
   --mac HEX            12 hex digits of the Wi-Fi MAC address (default 246f28a1b2c3)
   --supervised         a test harness runs this board: SIGINT (Ctrl-C at the harness's
                        terminal) is the harness's to act on, which stops the board itself
+  --which-engine       print the engine a board would run on (native or wasm) and exit
   -h, --help           show this help
 `;
 
@@ -76,6 +77,9 @@ function parseArgs(argv) {
         break;
       case '--flash-temporary':
         opts.flashTemporary = true;
+        break;
+      case '--which-engine':
+        opts.whichEngine = true;
         break;
       case '--wifi':
         opts.wifi = parseAccessPoints(value());
@@ -191,6 +195,10 @@ async function main(argv) {
       }
       process.stderr.write(`esp32sim: on the WebAssembly engine: the native one is not available (${err.message})\n`);
     }
+  }
+  if (opts.whichEngine) {
+    process.stdout.write(nativeBinary ? 'native\n' : 'wasm\n');
+    return;
   }
   let flashDir = opts.flash;
   const tempFlash = !flashDir || opts.flashTemporary;

@@ -99,6 +99,8 @@ class ControlChannel {
         return {};
       case 'pins':
         return board.pinState();
+      case 'info':
+        return { engine: board.engine };
       case 'heap':
         return { heap: msg.live ? await board.liveHeap() : board.heap };
       case 'wifi':

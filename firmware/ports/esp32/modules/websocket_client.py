@@ -51,6 +51,9 @@ DEFAULTS = {
     "CLOSE_TIMEOUT_MS": 2000,
     "SEND_TIMEOUT_MS": 10000,
     "MAX_MESSAGE_SIZE": 16384,
+    # After a MemoryError, a heap in which a collection leaves no free block this big is held by
+    # something (a leak in the application, say) or cut into pieces: only a reset gives it back.
+    "MIN_FREE_BLOCK": 4096,
     "OUTBOX_SIZE": 16,
     "STATUS_INTERVAL_MS": 60000,
     "WIFI_CHECK_MS": 1000,
@@ -921,9 +924,12 @@ class Client:
     def run_forever(self, on_tick=None):
         """Polls until stopped; on_tick() (if given) runs about every 100 ms between polls."""
         while not self.stopped:
-            self.poll(100 if on_tick else 1000)
-            if on_tick:
-                on_tick()
+            try:
+                self.poll(100 if on_tick else 1000)
+                if on_tick:
+                    on_tick()
+            except MemoryError:
+                self._out_of_memory("client")
 
     def poll(self, timeout_ms=100):
         """One step, returning within about timeout_ms (connect attempts can take longer)."""
@@ -952,6 +958,29 @@ class Client:
             self._lost(why)
         except MemoryError:
             self._lost("out of memory")
+            self._out_of_memory("link")
+
+    def _out_of_memory(self, where):
+        """After a MemoryError: goes on if a collection leaves a free block of MIN_FREE_BLOCK bytes,
+        else resets the board, the only way to free a heap that something holds or that is cut
+        into pieces (the free total can be large while no block is); a board left at the REPL
+        with such a heap would need a person to recover it."""
+        gc.collect()
+        free = gc.mem_free()
+        try:
+            block = bytearray(self.cfg["MIN_FREE_BLOCK"])
+            action = "continue"
+        except MemoryError:
+            action = "reset"
+        block = None
+        try:
+            log("out of memory", "in", where, "free", free, "action", action)
+        except MemoryError:
+            pass  # the reset matters more than its log line
+        if action == "reset":
+            import machine
+
+            machine.reset()
 
     def _connect(self):
         attempt = self.failures + 1
@@ -1108,6 +1137,8 @@ class Client:
             self.on_message(message)
         except Exception as e:  # a bug in the application's handler must not take the link down
             log("error", "kind", "handler", "detail", _detail(e))
+            if isinstance(e, MemoryError):
+                self._out_of_memory("handler")
 
     def _send_message(self, data):
         text = isinstance(data, str)

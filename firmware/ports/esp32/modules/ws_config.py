@@ -32,5 +32,6 @@ PING_TIMEOUT_MS = 10000
 
 # Messages
 MAX_MESSAGE_SIZE = 16384  # bigger incoming messages are refused with close code 1009
+MIN_FREE_BLOCK = 4096  # after a MemoryError, no free block this big after a collection resets the board
 OUTBOX_SIZE = 16  # messages kept while offline; the oldest is dropped when full
 STATUS_INTERVAL_MS = 60000  # periodic status message (uptime, heap); 0 turns it off

@@ -7,5 +7,10 @@ public enum Capability {
     /** Cut and restore power. */
     POWER_CYCLE,
     /** Pull the EN (reset) line, so the board reboots and runs main.py. */
-    HARDWARE_RESET
+    HARDWARE_RESET,
+    /**
+     * A board's heap: garbage is collected while the firmware runs and MemoryError comes when it is
+     * full (a board, Wokwi, the simulator's native engine; not its WebAssembly engine).
+     */
+    REAL_HEAP
 }

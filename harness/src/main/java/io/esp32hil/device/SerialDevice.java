@@ -86,7 +86,7 @@ public final class SerialDevice implements Device {
 
     @Override
     public Set<Capability> capabilities() {
-        return modemLines ? EnumSet.of(Capability.HARDWARE_RESET) : EnumSet.noneOf(Capability.class);
+        return modemLines ? EnumSet.of(Capability.HARDWARE_RESET, Capability.REAL_HEAP) : EnumSet.of(Capability.REAL_HEAP);
     }
 
     @Override

@@ -96,7 +96,11 @@ public final class SimDevice implements Device {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.allOf(Capability.class);
+        Set<Capability> all = EnumSet.allOf(Capability.class);
+        if (board.control().command("info").path("engine").asText().equals("wasm")) {
+            all.remove(Capability.REAL_HEAP);
+        }
+        return all;
     }
 
     @Override

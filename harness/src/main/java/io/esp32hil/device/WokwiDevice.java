@@ -97,7 +97,7 @@ public final class WokwiDevice implements Device {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.noneOf(Capability.class);
+        return EnumSet.of(Capability.REAL_HEAP);
     }
 
     @Override

@@ -24,7 +24,7 @@ public final class SerialTarget implements Target {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.noneOf(Capability.class); // a reset line may exist, but no scenario depends on it
+        return EnumSet.of(Capability.REAL_HEAP); // a reset line may exist, but no scenario depends on it
     }
 
     @Override

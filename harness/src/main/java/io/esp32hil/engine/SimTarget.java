@@ -4,6 +4,7 @@ import io.esp32hil.device.Capability;
 import io.esp32hil.device.Device;
 import io.esp32hil.device.SimDevice;
 import io.esp32hil.secrets.Secrets;
+import io.esp32hil.sim.SimulatedBoard;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -13,14 +14,24 @@ import java.util.Set;
 
 /** The built-in simulator: a fresh simulated ESP32 for every scenario. */
 public final class SimTarget implements Target {
+    private Set<Capability> capabilities;
+
     @Override
     public String name() {
         return "sim";
     }
 
+    /** Everything a target can offer, but a board's heap only on the native engine. */
     @Override
-    public Set<Capability> capabilities() {
-        return EnumSet.allOf(Capability.class);
+    public synchronized Set<Capability> capabilities() {
+        if (capabilities == null) {
+            Set<Capability> all = EnumSet.allOf(Capability.class);
+            if (SimulatedBoard.builder().whichEngine().equals("wasm")) {
+                all.remove(Capability.REAL_HEAP);
+            }
+            capabilities = Set.copyOf(all);
+        }
+        return capabilities;
     }
 
     @Override

@@ -24,7 +24,7 @@ public final class WokwiTarget implements Target {
 
     @Override
     public Set<Capability> capabilities() {
-        return EnumSet.noneOf(Capability.class);
+        return EnumSet.of(Capability.REAL_HEAP);
     }
 
     @Override

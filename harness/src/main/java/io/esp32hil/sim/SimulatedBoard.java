@@ -315,6 +315,35 @@ public final class SimulatedBoard implements AutoCloseable {
             return args;
         }
 
+        /**
+         * The engine a board of this builder runs on, "native" or "wasm", as the simulator decides it
+         * (the one asked for, else native wherever it can be had; it may build it first). A
+         * fallback's one-line reason goes to this process's standard error.
+         */
+        public String whichEngine() {
+            List<String> cmd = new ArrayList<>(List.of(NodeRuntime.require(), simulatorDir.resolve("bin").resolve("esp32sim").toString(), "--which-engine"));
+            if (engine != null && !engine.isBlank()) {
+                cmd.addAll(List.of("--engine", engine));
+            }
+            try {
+                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+                if (!p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                    p.destroyForcibly();
+                    throw new SimulatorException("the simulator did not say which engine it runs within 5 minutes");
+                }
+                if (p.exitValue() != 0 || !(out.equals("native") || out.equals("wasm"))) {
+                    throw new SimulatorException("the simulator cannot run a board (exit " + p.exitValue() + "): " + out);
+                }
+                return out;
+            } catch (IOException e) {
+                throw new SimulatorException("cannot start the simulator (" + String.join(" ", cmd) + "): " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SimulatorException("interrupted while asking the simulator for its engine");
+            }
+        }
+
         public SimulatedBoard start() {
             try {
                 if (flashDir == null) {
