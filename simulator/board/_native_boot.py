@@ -9,16 +9,20 @@ import sys
 
 cfg = json.loads(os.getenv("HIL_BOARD"))
 
-# The board dies with its simulator process however that ends, SIGKILL included (PR_SET_PDEATHSIG);
-# without ffi it notices at its next request instead, when its pipes are closed.
-try:
-    import ffi
+# The board's heap is taken first, as one block, while the heap is still nearly empty; the
+# board-support modules load beside it (on a board they are C or frozen code and leave no holes in
+# the heap), and it is given back to the program once they are in (below).
+gc.collect()
+_region = bytearray(cfg["heap_budget"] * cfg["word_scale"])
 
-    _libc = ffi.open("libc.so.6")
-    _libc.func("i", "prctl", "iiiii")(1, 9, 0, 0, 0)
-    if _libc.func("i", "getppid", "")() != cfg["parent"]:
+# The board dies with its simulator process however that ends, SIGKILL included (PR_SET_PDEATHSIG,
+# native/cmodules); an interpreter without our module notices at its next request instead, when
+# its pipes are closed.
+try:
+    import _native
+
+    if not _native.die_with_parent(cfg["parent"]):
         sys.exit(1)  # the simulator was gone before the signal was set
-    del _libc
 except ImportError:
     pass
 
@@ -53,11 +57,32 @@ sys.modules["sys"].stdout = sys.modules["sys"].stderr = _console.stdout
 
 import _repl  # noqa: E402 - before the heap is measured: on a board the REPL costs no heap
 
-# The heap beyond the board's budget is held by one block, so a program has what a board gives it
-# (the board-support modules live in this heap here, in flash on a board).
+
+
+def _hold_the_rest():
+    """Fills what is free beside the board's block, the holes the modules left included, largest
+    pieces first, so that the program's heap is the board's block and nothing else."""
+    held = [None] * 2048  # allocated before the filling, so that its growth cannot land anywhere
+    n = 0
+    size = 1 << 20
+    while size >= 16 and n < len(held):
+        try:
+            held[n] = bytearray(size)
+            n += 1
+        except MemoryError:
+            size //= 2
+    while n < len(held):  # then the one-block holes, each with the smallest object there is
+        try:
+            held[n] = (n,)
+            n += 1
+        except MemoryError:
+            break
+    return held
+
+
 gc.collect()
-_spare = gc.mem_free() - cfg["heap_budget"] * cfg["word_scale"]
-_board.ballast = bytearray(_spare) if _spare > 0 else None
+_board.ballast = _hold_the_rest()
+_region = None
 gc.collect()
 _board.measure(True)
 

@@ -195,14 +195,14 @@ def _file_or_data(value):
 
 
 def _set_tls_clock():
-    # mbedTLS checks certificate dates against the board's clock (native/cmodules/tlsclock); a
+    # mbedTLS checks certificate dates against the board's clock (native/cmodules/native); a
     # micropython from the PATH lacks it, and checks them against the host's
     try:
-        import _tlsclock
+        import _native
         import time
     except ImportError:
         return
-    _tlsclock.set(time.time() + 946684800)  # the board counts from 2000, the C library from 1970
+    _native.set_tls_clock(time.time() + 946684800)  # the board counts from 2000, the C library from 1970
 
 
 if _tls is not None:

@@ -1,45 +1,58 @@
 #!/usr/bin/env bash
-# Provides the native engine's interpreter: MicroPython's Unix port, the same interpreter, garbage
-# collector and mbedTLS code as the ESP32 port. Prints the binary's path on stdout.
+# Provides the native engine's interpreter and prints its path on stdout: MicroPython's Unix port,
+# the same interpreter, garbage collector and allocator as the ESP32 port, built for a 32-bit CPU
+# (i386) so that its pointers, object headers, small ints and GC blocks are an ESP32's size, with
+# mbedTLS 3.6 as ESP-IDF 5 has it (TLS 1.3 off, as ESP-IDF leaves it). It is a static program that
+# qemu-i386 runs on a 64-bit host (src/native-engine.js).
 #
-#   1. a `micropython` 1.24 or newer on the PATH is used as it is;
-#   2. else a build cached in simulator/build/native (never in git) is used;
-#   3. else Debian's `micropython` source package is fetched with apt-get into a private apt state
-#      (the system's apt configuration is read, never changed: the registry's address comes from
-#      it), and ports/unix is built there with the system's compiler, libffi and mbedTLS.
+#   1. a build cached in simulator/build/native (never in git) is used while its inputs are unchanged;
+#   2. else Debian's `micropython` and `mbedtls` source packages are fetched with apt-get into a
+#      private apt state (the system's apt configuration is read, never changed: the registry's
+#      address comes from it), and both are built there with Debian's i686 cross compiler;
+#   3. else, when that cannot be done, a `micropython` 1.24 or newer on the PATH is used: a host
+#      build, whose heap on a 64-bit host is only an approximation of a board's (README.md).
 #
 # Exit 3 with one line on stderr when none of these works (e.g. no compiler and not root).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="${HIL_NATIVE_DIR:-$HERE/../build/native}"
 mkdir -p "$OUT" && OUT="$(cd "$OUT" && pwd)"
-SUITE=trixie # the first Debian suite with a MicroPython of 1.24 or newer (1.25.0)
+SUITE=trixie # the first Debian suite with a MicroPython of 1.24 or newer (1.25.0), and mbedTLS 3.6
 say() { echo "esp32sim: $*" >&2; }
-# The reason is kept, so a simulator that would only prefer the native engine does not try again
-# at every start (simulator/src/native-engine.js); this script always tries.
-fail() { say "$*"; echo "$*" >"$OUT/unavailable"; exit 3; }
 
 version_ok() { # "MicroPython v1.25.0 ..." -> at least 1.24
-  local v; v="$("$1" -c 'import sys; print("%d.%d" % sys.implementation.version[:2])' 2>/dev/null)" || return 1
+  local v; v="$("${@}" -c 'import sys; print("%d.%d" % sys.implementation.version[:2])' 2>/dev/null)" || return 1
   [ "$(printf '%s\n1.24\n' "$v" | sort -V | head -1)" = "1.24" ]
 }
 
-if command -v micropython >/dev/null 2>&1 && [ -z "${HIL_NATIVE_NO_PATH:-}" ]; then
-  found="$(command -v micropython)"
-  if version_ok "$found"; then echo "$found"; exit 0; fi
-  say "ignoring $found: older than MicroPython 1.24"
-fi
+# When the build cannot be had: a micropython on the PATH, else the reason, kept so that a
+# simulator that would only prefer the native engine does not try again at every start
+# (src/native-engine.js); this script always tries.
+fail() {
+  rm -f "$OUT/path-binary"
+  if command -v micropython >/dev/null 2>&1 && [ -z "${HIL_NATIVE_NO_PATH:-}" ]; then
+    local found; found="$(command -v micropython)"
+    if version_ok "$found"; then
+      say "using $found from the PATH (a host build: its heap is approximate on a 64-bit host): $*"
+      echo "$found" >"$OUT/path-binary"
+      rm -f "$OUT/unavailable"
+      echo "$found"; exit 0
+    fi
+    say "ignoring $found: older than MicroPython 1.24"
+  fi
+  say "$*"; echo "$*" >"$OUT/unavailable"; exit 3
+}
+runs() { command -v qemu-i386 >/dev/null 2>&1 && version_ok qemu-i386 "$1"; }
+
 # The board-support modules are frozen into the binary, as a board's are into its flash: their code
-# then costs no heap, and the heap a program sees is the board's. A change to them is a rebuild
-# (an incremental one: the build tree is kept).
+# then costs no heap. A change to them, or to our C module, is a rebuild (an incremental one).
 BOARD_DIR="$(cd "$HERE/../board" && pwd)"
 FROZEN=(_board.py _binascii.py _console.py _errno.py _gc.py _hashlib.py _link_native.py _os.py _repl.py _select.py _sys.py _time.py
   _native_boot.py machine.py network.py ntptime.py socket.py ssl.py)
-# Our own C: the board's clock for mbedTLS (cmodules/tlsclock).
 CMODULES="$HERE/cmodules"
-STAMP="unix-port module-const-0 $( (cd "$BOARD_DIR" && cat "${FROZEN[@]}"; cat "$CMODULES"/*/*) | sha256sum | cut -c1-16)" # what the cached build was made with
-if [ -x "$OUT/micropython" ] && [ "$(cat "$OUT/stamp" 2>/dev/null)" = "$STAMP" ] && version_ok "$OUT/micropython"; then
-  touch "$OUT/micropython" # the frozen modules are unchanged: newer than them now, for the quick checks of mtimes
+STAMP="unix-port i386 mbedtls-3.6-tls12 module-const-0 $( (cd "$BOARD_DIR" && cat "${FROZEN[@]}"; cat "$CMODULES"/*/*) | sha256sum | cut -c1-16)"
+if [ -x "$OUT/micropython" ] && [ "$(cat "$OUT/stamp" 2>/dev/null)" = "$STAMP" ] && runs "$OUT/micropython"; then
+  touch "$OUT/micropython" # newer than the frozen modules now, for the quick checks of mtimes
   echo "$OUT/micropython"; exit 0
 fi
 
@@ -50,15 +63,15 @@ if [ -x "$OUT/micropython" ] && [ "$(cat "$OUT/stamp" 2>/dev/null)" = "$STAMP" ]
 sudo=""
 [ "$(id -u)" = "0" ] || sudo="sudo -n"
 missing=()
-command -v gcc >/dev/null 2>&1 && command -v make >/dev/null 2>&1 || missing+=(build-essential)
-command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
-pkg-config --exists libffi 2>/dev/null || missing+=(libffi-dev)
-[ -f /usr/include/mbedtls/ssl.h ] || missing+=(libmbedtls-dev)
+command -v gcc >/dev/null 2>&1 && command -v make >/dev/null 2>&1 || missing+=(build-essential) # mpy-cross runs on the host
+command -v i686-linux-gnu-gcc >/dev/null 2>&1 || missing+=(crossbuild-essential-i386)
+command -v qemu-i386 >/dev/null 2>&1 || missing+=(qemu-user)
 command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
+command -v bzip2 >/dev/null 2>&1 || missing+=(bzip2)
 if [ "${#missing[@]}" -gt 0 ]; then
   say "installing what the native engine's build needs: ${missing[*]}"
   { $sudo apt-get install -y -qq "${missing[@]}" >"$OUT/apt-install.log" 2>&1; } ||
-    fail "cannot build the native engine: install ${missing[*]} (apt-get install ${missing[*]}), or put a micropython 1.24+ on the PATH"
+    fail "cannot build the native engine: install ${missing[*]} (apt-get install ${missing[*]})"
 fi
 
 # A deb-src line for the suite, with the URI and keyring of the system's own Debian source.
@@ -76,39 +89,51 @@ mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial"
 echo "deb-src ${key:+[signed-by=$key] }$uri $SUITE main" >"$apt_dir/sources.list"
 apt_opts=(-o "Dir::Etc::sourcelist=$apt_dir/sources.list" -o "Dir::Etc::sourceparts=-" -o "Dir::State::Lists=$apt_dir/lists"
   -o "Dir::Cache::Archives=$apt_dir/archives" -o "APT::Get::List-Cleanup=0" -o "APT::Sandbox::User=root")
-say "building the native engine (MicroPython's Unix port from Debian's source package; about a minute the first time)"
+say "building the native engine (MicroPython and mbedTLS from Debian's source packages, for a 32-bit CPU; about two minutes the first time)"
 log="$OUT/build.log"
 : >"$log"
 src="$OUT/src"
+tls="$OUT/mbedtls"
+fetch() { # fetch PACKAGE DIR: the upstream tarball unpacked into DIR
+  rm -f "$OUT/$1"_*
+  apt-get -q "${apt_opts[@]}" source --download-only "$1"
+  rm -rf "$2" && mkdir -p "$2"
+  tar -xf "$OUT/$1"_*.orig.tar.* -C "$2" --strip-components=1
+}
 (
   cd "$OUT"
+  [ -f "$src/.patched" ] && [ -f "$tls/.configured" ] || apt-get -q "${apt_opts[@]}" update
   if [ ! -f "$src/.patched" ]; then
-    apt-get -q "${apt_opts[@]}" update
-    rm -f micropython_*
-    apt-get -q "${apt_opts[@]}" source --download-only micropython
-    rm -rf "$src" && mkdir -p "$src"
-    tar -xJf micropython_*.orig.tar.xz -C "$src" --strip-components=1
+    fetch micropython "$src"
     tar -xJf micropython_*.debian.tar.xz -C "$src"
-    rm -f micropython_*
     (cd "$src" && while read -r patch; do
       [ -n "$patch" ] && [ "${patch#\#}" = "$patch" ] && patch -p1 -s <"debian/patches/$patch"
     done <debian/patches/series)
     touch "$src/.patched"
   fi
-  cd "$src"
+  if [ ! -f "$tls/.configured" ]; then
+    fetch mbedtls "$tls"
+    python3 "$tls/scripts/config.py" -f "$tls/include/mbedtls/mbedtls_config.h" unset MBEDTLS_SSL_PROTO_TLS1_3
+    touch "$tls/.configured"
+  fi
+  rm -f micropython_* mbedtls_*
+  make -C "$tls/library" -j2 CC=i686-linux-gnu-gcc AR=i686-linux-gnu-ar CFLAGS=-O2 static
   {
     echo "include(\"\$(MPY_DIR)/debian/config/manifest.py\")"
     for f in "${FROZEN[@]}"; do echo "freeze(\"$BOARD_DIR\", \"$f\")"; done
   } >"$OUT/manifest.py"
-  make -C mpy-cross -j2
+  make -C "$src/mpy-cross" -j2
   # No folding of module constants at compile time: errno.ETIMEDOUT must be the board's number
-  # (the board model's errno module has newlib's), not the compiler's Linux one.
-  make -C ports/unix -j2 STRIP=true MICROPY_SSL_AXTLS=0 MICROPY_SSL_MBEDTLS=1 MICROPY_PY_BTREE=0 MICROPY_PY_FFI=1 \
-    FROZEN_MANIFEST="$OUT/manifest.py" USER_C_MODULES="$CMODULES" CFLAGS_EXTRA="-DMICROPY_COMP_MODULE_CONST=0"
+  # (the board model's errno module has newlib's), not the compiler's Linux one. Static, so qemu
+  # needs no i386 libraries; without ffi, which the board does not have either.
+  rm -rf "$src/ports/unix/build-i386/genhdr" # the C modules' registrations are collected afresh
+  make -C "$src/ports/unix" -j2 BUILD=build-i386 CROSS_COMPILE=i686-linux-gnu- STRIP=true MICROPY_PY_FFI=0 MICROPY_SSL_AXTLS=0 \
+    MICROPY_SSL_MBEDTLS=1 MICROPY_PY_BTREE=0 FROZEN_MANIFEST="$OUT/manifest.py" USER_C_MODULES="$CMODULES" \
+    CFLAGS_EXTRA="-DMICROPY_COMP_MODULE_CONST=0 -I$tls/include" LDFLAGS_EXTRA="-L$tls/library -static"
 ) >>"$log" 2>&1 || fail "the native engine's build failed; its output is in $log"
-cp "$src/ports/unix/build-standard/micropython" "$OUT/micropython.new"
+cp "$src/ports/unix/build-i386/micropython" "$OUT/micropython.new"
 mv "$OUT/micropython.new" "$OUT/micropython"
-version_ok "$OUT/micropython" || fail "the native engine's build gave no working interpreter; see $log"
+runs "$OUT/micropython" || fail "the native engine's build gave no interpreter that qemu-i386 runs; see $log"
 echo "$STAMP" >"$OUT/stamp"
-rm -f "$OUT/unavailable"
+rm -f "$OUT/unavailable" "$OUT/path-binary"
 echo "$OUT/micropython"

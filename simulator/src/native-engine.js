@@ -13,14 +13,11 @@ const { SerialOut } = require('./serial-out');
 
 const BOARD_DIR = path.join(__dirname, '..', 'board');
 const BUILD_SCRIPT = path.join(__dirname, '..', 'native', 'build.sh');
+const C_MODULE_DIR = path.join(__dirname, '..', 'native', 'cmodules', 'native');
 const NATIVE_DIR = process.env.HIL_NATIVE_DIR || path.join(__dirname, '..', 'build', 'native');
-// Room for the board-support modules besides the board's own heap; the spare is held back at boot,
-// so a program sees the board's budget.
-const MODULE_ROOM = 160 * 1024;
-// An ESP32 is a 32-bit machine; on a 64-bit host every pointer, object header and GC block of this
-// interpreter is twice the size (a compiled module or a list takes about twice the heap; bytes do
-// not), so the board's budget is doubled there. An approximation: see README.md, Known limits.
-const WORD_SCALE = /64/.test(process.arch) ? 2 : 1;
+// Room for the board-support modules besides the board's own heap (for a 32-bit interpreter); the
+// spare is held back at boot, so a program sees the board's budget.
+const MODULE_ROOM = 96 * 1024;
 
 // The interpreter's path, from native/build.sh (which builds it once, and again when the frozen
 // board modules change); throws with its reason. preferOnly: the caller can do without it, so a
@@ -28,6 +25,8 @@ const WORD_SCALE = /64/.test(process.arch) ? 2 : 1;
 function nativeBinary({ preferOnly = false } = {}) {
   const built = path.join(NATIVE_DIR, 'micropython');
   if (fresh(built)) return built; // the common case, without a shell
+  const onPath = readMarker('path-binary'); // build.sh could not build, and took the PATH's
+  if (onPath && fs.existsSync(onPath)) return onPath;
   const unavailable = path.join(NATIVE_DIR, 'unavailable');
   if (preferOnly && fs.existsSync(unavailable)) throw new Error(fs.readFileSync(unavailable, 'utf8').trim());
   try {
@@ -38,7 +37,34 @@ function nativeBinary({ preferOnly = false } = {}) {
   }
 }
 
-// A build of ours, newer than every board-support module frozen into it.
+function readMarker(name) {
+  try {
+    return fs.readFileSync(path.join(NATIVE_DIR, name), 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+// How an interpreter is started, and how many of its bytes make one of an ESP32's. Ours is built
+// for i386 (native/build.sh): an ESP32's word size, run by qemu-i386 where the host is not a 32-bit
+// x86. A micropython from the PATH is the host's own: on a 64-bit host its pointers, object
+// headers and GC blocks are twice an ESP32's (a list or a compiled module takes about twice the
+// heap; bytes do not), so the board's budget is doubled for it, an approximation (README.md).
+function engineOf(binary) {
+  const head = Buffer.alloc(20);
+  try {
+    const fd = fs.openSync(binary, 'r');
+    fs.readSync(fd, head, 0, 20, 0);
+    fs.closeSync(fd);
+  } catch {
+    return { command: [binary], wordScale: 2 };
+  }
+  const elf32 = head.readUInt32BE(0) === 0x7f454c46 && head[4] === 1;
+  if (elf32 && head.readUInt16LE(18) === 3 && process.arch !== 'ia32') return { command: ['qemu-i386', binary], wordScale: 1 };
+  return { command: [binary], wordScale: elf32 || !/64/.test(process.arch) ? 1 : 2 };
+}
+
+// A build of ours, newer than every board-support module frozen into it and than our C module.
 function fresh(binary) {
   let made;
   try {
@@ -47,14 +73,15 @@ function fresh(binary) {
   } catch {
     return false;
   }
-  return fs.readdirSync(BOARD_DIR).every((n) => fs.statSync(path.join(BOARD_DIR, n)).mtimeMs <= made);
+  const older = (dir) => fs.readdirSync(dir).every((n) => fs.statSync(path.join(dir, n)).mtimeMs <= made);
+  return older(BOARD_DIR) && older(C_MODULE_DIR);
 }
 
 class NativeCpu extends EventEmitter {
   constructor({ binary, flashDir, heapBudget, seed, mac, uartBaud, resetCause }) {
     super();
-    this.binary = binary;
-    this.settings = { flash: flashDir, board: BOARD_DIR, heap_budget: heapBudget, word_scale: WORD_SCALE, seed, mac, reset_cause: resetCause, raw: false, parent: process.pid };
+    this.engine = engineOf(binary);
+    this.settings = { flash: flashDir, board: BOARD_DIR, heap_budget: heapBudget, word_scale: this.engine.wordScale, seed, mac, reset_cause: resetCause, raw: false, parent: process.pid };
     this.settings.errno = Object.fromEntries(Object.entries(ERRNO).map(([name, n]) => [n, name]));
     this.out = new SerialOut(uartBaud, (data) => this.emit('message', { t: 'out', data }));
     this.stopped = false;
@@ -64,11 +91,13 @@ class NativeCpu extends EventEmitter {
   }
 
   launch() {
-    const heap = this.settings.heap_budget * WORD_SCALE + MODULE_ROOM;
+    const scale = this.engine.wordScale;
+    const heap = (this.settings.heap_budget + MODULE_ROOM) * scale;
     // The board-support modules are frozen into a binary that native/build.sh made; another
     // interpreter imports them from board/ (then they cost heap a board does not spend on them).
     const start = `import sys\nsys.path.append(${JSON.stringify(BOARD_DIR)})\nimport _native_boot`;
-    const proc = spawn(this.binary, ['-X', `heapsize=${heap}`, '-c', start], {
+    const [program, ...pre] = this.engine.command;
+    const proc = spawn(program, [...pre, '-X', `heapsize=${heap}`, '-c', start], {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
       // TZ: the Unix port's mktime is the C library's, which reads the host's time zone; a board has none
       env: { ...process.env, TZ: 'UTC', HIL_BOARD: JSON.stringify(this.settings) },
@@ -167,4 +196,4 @@ class NativeCpu extends EventEmitter {
   }
 }
 
-module.exports = { NativeCpu, nativeBinary };
+module.exports = { NativeCpu, nativeBinary, engineOf };

@@ -5,17 +5,17 @@
 const { test } = require('node:test');
 const assert = require('node:assert');
 const { execFileSync } = require('node:child_process');
-const { nativeBinary } = require('../src/native-engine');
+const { nativeBinary, engineOf } = require('../src/native-engine');
 const { Sim, Control, tempDir, rawExec } = require('./helpers');
 
-const WORD_SCALE = /64/.test(process.arch) ? 2 : 1;
 
 // The engine module's own answer (it builds the interpreter once if it can), asked once.
 let available = null;
+let wordScale = 1; // how many of the interpreter's bytes make one of an ESP32's (src/native-engine.js)
 function nativeAvailable() {
   if (available === null) {
     try {
-      nativeBinary();
+      wordScale = engineOf(nativeBinary()).wordScale;
       available = true;
     } catch {
       available = false;
@@ -84,7 +84,7 @@ test('native engine: errno as on a board, a real heap with MemoryError, Ctrl-C i
     // 2 MB of garbage in a 64 KB heap: it is collected while the loop runs
     // on a 64-bit host the interpreter's heap is twice the board's budget (src/native-engine.js)
     // (src/native-engine.js), and its figures are in the board's bytes
-    `for i in range(20000):\n    junk = bytearray(100)\ngc.collect()\nk = ${WORD_SCALE}\n` +
+    `for i in range(20000):\n    junk = bytearray(100)\ngc.collect()\nk = ${wordScale}\n` +
     'print(50 <= free // 1024 < 64, 40 * k <= n < 64 * k, gc.mem_free() > free - 1024)');
   assert.strictEqual(heap, 'True True True\r\n');
   sim.write('\r\x01');
@@ -115,9 +115,9 @@ test('native engine: the live heap is read while a program runs, and the program
   const later = (await ctl.send({ cmd: 'heap', live: true })).heap;
   await sim.expect('kept 14\r\n', 5000); // still running
   assert.strictEqual(first.live, true);
-  // ten more kept blocks of 1000 bytes (the figures are the interpreter's bytes over WORD_SCALE);
+  // ten more kept blocks of 1000 bytes (the figures are the interpreter's bytes over its word scale);
   // a 2000-byte garbage block would count if it had not been collected
-  const grew = (later.used - first.used) * WORD_SCALE;
+  const grew = (later.used - first.used) * wordScale;
   assert.ok(grew >= 9000 && grew < 14000, `grew ${grew}`);
   assert.ok(later.largest_free > 0 && later.largest_free <= later.free, JSON.stringify(later));
   assert.ok(later.free + later.used <= later.budget, JSON.stringify(later));

@@ -698,6 +698,10 @@ public final class ScenarioRunner {
             String other = step.text("compare_to");
             if (other != null) {
                 metrics.put(name + "_growth", h.used() - metrics.get(other));
+                Double before = metrics.get(other + "_largest_free"); // compare_to may name a metric of another kind
+                if (before != null) {
+                    metrics.put(name + "_largest_free_loss", before - h.largestFree());
+                }
             }
             note(String.format(Locale.ROOT, "live heap %s = %d bytes, %d free, largest free block %d%s", name, h.used(), h.free(),
                     h.largestFree(), live.isPresent() ? "; read while the firmware ran" : ""));

@@ -519,6 +519,9 @@ public final class ScenarioLoader {
                     metrics.addAll(List.of(v, v + "_free", v + "_largest_free"));
                     if (other != null) {
                         metrics.add(v + "_growth");
+                        if (metrics.contains(other + "_largest_free")) { // compare_to names another heap step
+                            metrics.add(v + "_largest_free_loss");
+                        }
                     }
                 }
                 if (action.equals("assert")) {
