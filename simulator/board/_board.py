@@ -56,18 +56,15 @@ def init(heap_budget, seed, cause, mac_hex, word_scale=1):
 
 
 def heap_used():
-    """Bytes the program holds. On the native engine everything else is held back, so the board's
-    heap is what is not free of its budget, as gc.mem_alloc() is on a board. On the WebAssembly
-    engine inside a running program this includes every object made since the program started:
-    that port collects garbage only when control returns to its top level."""
-    if ballast is not None:
-        return max(0, budget * scale - gc.mem_free()) // scale
-    return max(0, gc.mem_alloc() - _base)
+    """Bytes the program holds (what the board-support modules hold at boot is not counted). On the
+    WebAssembly engine, inside a running program this includes every object made since the program
+    started: that port collects garbage only when control returns to its top level."""
+    return max(0, gc.mem_alloc() - _base) // scale
 
 
 def heap_free():
-    if ballast is not None:  # the native engine's heap is the board's: what is free is free
-        return gc.mem_free() // scale
+    if ballast is not None:  # the native engine's heap is the board's: what is free is free (in
+        return gc.mem_free() // scale  # the areas it has now; on a board it can still grow)
     return max(0, budget - heap_used())
 
 

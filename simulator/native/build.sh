@@ -50,15 +50,15 @@ BOARD_DIR="$(cd "$HERE/../board" && pwd)"
 FROZEN=(_board.py _binascii.py _console.py _errno.py _gc.py _hashlib.py _link_native.py _os.py _repl.py _select.py _sys.py _time.py
   _native_boot.py machine.py network.py ntptime.py socket.py ssl.py)
 CMODULES="$HERE/cmodules"
-STAMP="unix-port i386 mbedtls-3.6-tls12 module-const-0 $( (cd "$BOARD_DIR" && cat "${FROZEN[@]}"; cat "$CMODULES"/*/*) | sha256sum | cut -c1-16)"
-if [ -x "$OUT/micropython" ] && [ "$(cat "$OUT/stamp" 2>/dev/null)" = "$STAMP" ] && runs "$OUT/micropython"; then
+STAMP="unix-port i386 mbedtls-3.6-tls12 module-const-0 split-heap $( (cd "$BOARD_DIR" && cat "${FROZEN[@]}"; cat "$CMODULES"/*/*) | sha256sum | cut -c1-16)"
+if [ -x "$OUT/micropython" ] && [ -x "$OUT/mpy-cross" ] && [ "$(cat "$OUT/stamp" 2>/dev/null)" = "$STAMP" ] && runs "$OUT/micropython"; then
   touch "$OUT/micropython" # newer than the frozen modules now, for the quick checks of mtimes
   echo "$OUT/micropython"; exit 0
 fi
 
 exec 9>"$OUT/.lock"
 flock 9 # a second build waits for the first, then finds its result
-if [ -x "$OUT/micropython" ] && [ "$(cat "$OUT/stamp" 2>/dev/null)" = "$STAMP" ]; then echo "$OUT/micropython"; exit 0; fi
+if [ -x "$OUT/micropython" ] && [ -x "$OUT/mpy-cross" ] && [ "$(cat "$OUT/stamp" 2>/dev/null)" = "$STAMP" ]; then echo "$OUT/micropython"; exit 0; fi
 
 sudo=""
 [ "$(id -u)" = "0" ] || sudo="sudo -n"
@@ -124,13 +124,25 @@ fetch() { # fetch PACKAGE DIR: the upstream tarball unpacked into DIR
   } >"$OUT/manifest.py"
   make -C "$src/mpy-cross" -j2
   # No folding of module constants at compile time: errno.ETIMEDOUT must be the board's number
-  # (the board model's errno module has newlib's), not the compiler's Linux one. Static, so qemu
-  # needs no i386 libraries; without ffi, which the board does not have either.
-  rm -rf "$src/ports/unix/build-i386/genhdr" # the C modules' registrations are collected afresh
-  make -C "$src/ports/unix" -j2 BUILD=build-i386 CROSS_COMPILE=i686-linux-gnu- STRIP=true MICROPY_PY_FFI=0 MICROPY_SSL_AXTLS=0 \
-    MICROPY_SSL_MBEDTLS=1 MICROPY_PY_BTREE=0 FROZEN_MANIFEST="$OUT/manifest.py" USER_C_MODULES="$CMODULES" \
-    CFLAGS_EXTRA="-DMICROPY_COMP_MODULE_CONST=0 -I$tls/include" LDFLAGS_EXTRA="-L$tls/library -static"
+  # (the board model's errno module has newlib's), not the compiler's Linux one. The ESP32 port's
+  # split heap, with its new areas from our C module (py/gc.c adds to a void pointer there, as the
+  # ESP32 build allows). Static, so qemu needs no i386 libraries;
+  # without ffi, which the board does not have either.
+  cflags=(-Wno-error=pointer-arith -DMICROPY_COMP_MODULE_CONST=0 -DMICROPY_GC_SPLIT_HEAP=1 -DMICROPY_GC_SPLIT_HEAP_AUTO=1
+    -DMP_PLAT_ALLOC_HEAP=native_alloc_heap -DMP_PLAT_FREE_HEAP=native_free_heap -include "$CMODULES/native/native_heap.h" -I"$tls/include")
+  port=(BUILD=build-i386 CROSS_COMPILE=i686-linux-gnu- STRIP=true MICROPY_PY_FFI=0 MICROPY_SSL_AXTLS=0 MICROPY_SSL_MBEDTLS=1
+    MICROPY_PY_BTREE=0 FROZEN_MANIFEST="$OUT/manifest.py" USER_C_MODULES="$CMODULES" CFLAGS_EXTRA="${cflags[*]}"
+    LDFLAGS_EXTRA="-L$tls/library -static")
+  build="$src/ports/unix/build-i386"
+  flags="$(printf '%s\n' "${port[@]}" | sha256sum | cut -c1-16)"
+  if [ "$(cat "$build/.flags" 2>/dev/null)" != "$flags" ]; then rm -rf "$build"; fi # make does not see flags change
+  rm -rf "$build/genhdr" # the C modules' registrations are collected afresh
+  make -C "$src/ports/unix" -j2 "${port[@]}"
+  echo "$flags" >"$build/.flags"
 ) >>"$log" 2>&1 || fail "the native engine's build failed; its output is in $log"
+# the compiler to .mpy of the same MicroPython, for the harness (a firmware too large to compile on
+# a board is put on it compiled: harness deploy/MpyCross.java)
+cp "$src/mpy-cross/build/mpy-cross" "$OUT/mpy-cross"
 cp "$src/ports/unix/build-i386/micropython" "$OUT/micropython.new"
 mv "$OUT/micropython.new" "$OUT/micropython"
 runs "$OUT/micropython" || fail "the native engine's build gave no interpreter that qemu-i386 runs; see $log"

@@ -167,7 +167,46 @@ static mp_obj_t native_take_sigint(void) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(native_take_sigint_obj, native_take_sigint);
 
+// The ESP32 port's split heap: the GC heap starts at 56 KB and, when an allocation fails after a
+// collection, adds an area from the ESP-IDF heap, at least doubling itself, or just what a large
+// allocation needs; an area left empty is given back (MP ports/esp32/mpconfigport.h
+// MICROPY_GC_SPLIT_HEAP_AUTO, py/gc.c gc_try_add_heap). The IDF heap a board has left for it is
+// `room` here: 0 until the board starts its program, then what its heap budget leaves.
+static size_t room;
+#define AREA_HEADER 16 // an area's size, kept before it; 16 keeps the area aligned for any object
+
+size_t gc_get_max_new_split(void) {
+    return room;
+}
+
+void *native_alloc_heap(size_t size) {
+    if (size > room) {
+        return NULL;
+    }
+    size_t *area = malloc(size + AREA_HEADER);
+    if (area == NULL) {
+        return NULL;
+    }
+    room -= size;
+    *area = size;
+    return (char *)area + AREA_HEADER;
+}
+
+void native_free_heap(void *ptr) {
+    size_t *area = (size_t *)((char *)ptr - AREA_HEADER);
+    room += *area;
+    free(area);
+}
+
+// set_heap_room(bytes): what the IDF heap holds for new GC areas
+static mp_obj_t native_set_heap_room(mp_obj_t bytes) {
+    room = mp_obj_get_int(bytes);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(native_set_heap_room_obj, native_set_heap_room);
+
 static const mp_rom_map_elem_t native_globals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR_set_heap_room), MP_ROM_PTR(&native_set_heap_room_obj) },
     { MP_ROM_QSTR(MP_QSTR_request), MP_ROM_PTR(&native_request_obj) },
     { MP_ROM_QSTR(MP_QSTR_message), MP_ROM_PTR(&native_message_obj) },
     { MP_ROM_QSTR(MP_QSTR_read_into), MP_ROM_PTR(&native_read_into_obj) },

@@ -1,6 +1,7 @@
 package io.esp32hil.deploy;
 
 import io.esp32hil.device.Device;
+import io.esp32hil.device.DeviceException;
 import io.esp32hil.device.ResetMethod;
 import io.esp32hil.repl.RawRepl;
 import java.security.MessageDigest;
@@ -25,6 +26,7 @@ public final class Deployer {
 
     public static Result deploy(Device device, Map<String, byte[]> files) {
         RawRepl repl = device.interruptToRepl();
+        checkLoadable(repl, files);
         Map<String, String> remote = remoteHashes(repl, files.keySet());
         List<String> written = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
@@ -36,9 +38,35 @@ public final class Deployer {
                 written.add(f.getKey());
             }
         }
+        // MicroPython imports X.py before X.mpy: a compiled module's old source must go
+        List<String> shadowing = files.keySet().stream().filter(p -> p.endsWith(".mpy")).map(p -> p.replaceFirst("\\.mpy$", ".py"))
+                .filter(p -> !files.containsKey(p)).toList();
+        if (!shadowing.isEmpty()) {
+            StringBuilder code = new StringBuilder("import os\n");
+            for (String p : shadowing) {
+                code.append("try:\n os.remove(").append(pyStr(p)).append(")\nexcept OSError:\n pass\n");
+            }
+            repl.execOrThrow(code.toString());
+        }
         repl.exit();
         ResetMethod how = device.reset();
         return new Result(written, unchanged, how);
+    }
+
+    /** A compiled module must be of the .mpy format the board's MicroPython reads (its version's). */
+    static void checkLoadable(RawRepl repl, Map<String, byte[]> files) {
+        if (files.keySet().stream().noneMatch(p -> p.endsWith(".mpy"))) {
+            return;
+        }
+        String out = repl.execOrThrow("import sys\nprint(getattr(sys.implementation, '_mpy', 0))").strip();
+        int board = Integer.parseInt(out.substring(out.lastIndexOf('\n') + 1).strip()) & 0x3FF;
+        files.forEach((path, content) -> {
+            int format = MpyCross.formatOf(content);
+            if (path.endsWith(".mpy") && format != board) {
+                throw new DeviceException("the board's MicroPython reads .mpy format " + (board & 0xFF) + "." + (board >> 8) + ", not "
+                        + (format & 0xFF) + "." + (format >> 8) + " as " + path + " is: give -Dhil.mpy.cross an mpy-cross of the board's MicroPython version");
+            }
+        });
     }
 
     /** Path to hex SHA-256 for each file that exists on the board. */

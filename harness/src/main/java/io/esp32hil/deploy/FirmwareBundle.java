@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The files a run puts on a board: the firmware (manual-upload layout) and a config.py written for
@@ -19,18 +20,28 @@ public final class FirmwareBundle {
     private FirmwareBundle() {}
 
     /**
-     * websocket_client.py, ws_config.py, boot.py and main.py from a firmware folder laid out like this
+     * The client, ws_config.py, boot.py and main.py from a firmware folder laid out like this
      * repository's: what a frozen build carries (the client and its frozen settings) plus the
      * manual-upload entry points, so a broken ws_config.py fails the suite as it would fail a build.
+     * The client is compiled to websocket_client.mpy where an mpy-cross can be had (see {@link
+     * MpyCross}: compiling it needs more heap than an ESP32 without PSRAM has), else it is source.
      */
     public static FirmwareBundle of(Path firmwareDir) {
         FirmwareBundle b = new FirmwareBundle();
-        b.add("websocket_client.py", firmwareDir.resolve("ports/esp32/modules/websocket_client.py"));
+        Path client = firmwareDir.resolve("ports/esp32/modules/websocket_client.py");
+        Optional<MpyCross> compiler = MpyCross.find(firmwareDir.toAbsolutePath().normalize().getParent());
+        if (compiler.isPresent()) {
+            b.add(CLIENT_MPY, compiler.get().compile("websocket_client.py", read(client)));
+        } else {
+            b.add("websocket_client.py", client);
+        }
         b.add("ws_config.py", firmwareDir.resolve("ports/esp32/modules/ws_config.py"));
         b.add("boot.py", firmwareDir.resolve("esp32_websocket_client/boot.py"));
         b.add("main.py", firmwareDir.resolve("esp32_websocket_client/main.py"));
         return b;
     }
+
+    private static final String CLIENT_MPY = "websocket_client.mpy";
 
     /**
      * The modules of a firmware folder that start nothing at boot (the client and its frozen settings):
@@ -38,16 +49,21 @@ public final class FirmwareBundle {
      * config.py.
      */
     public static Map<String, byte[]> library(Path firmwareDir) {
-        Map<String, byte[]> all = of(firmwareDir).files();
-        return Map.of("websocket_client.py", all.get("websocket_client.py"), "ws_config.py", all.get("ws_config.py"));
+        Map<String, byte[]> all = new LinkedHashMap<>(of(firmwareDir).files());
+        all.keySet().retainAll(java.util.Set.of(CLIENT_MPY, "websocket_client.py", "ws_config.py"));
+        return Map.copyOf(all);
     }
 
-    public FirmwareBundle add(String boardPath, Path file) {
+    private static byte[] read(Path file) {
         try {
-            files.put(boardPath, Files.readAllBytes(file));
+            return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read firmware file " + file, e);
         }
+    }
+
+    public FirmwareBundle add(String boardPath, Path file) {
+        files.put(boardPath, read(file));
         return this;
     }
 
