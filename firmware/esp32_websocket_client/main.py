@@ -7,7 +7,9 @@ import websocket_client
 
 
 def handle_message(message):
-    """Called for every message from the server: a str for text, bytes for binary.
+    """Called for every message from the server: a str for text, bytes for binary (a bytearray
+    for a binary message of over 4 KB: the buffer it was read into, as the heap may have no room
+    for a copy).
 
     Reply with websocket_client.client.send("...") or .send_json({...}). The client has already
     logged the message ("[ws] rx ..."); exceptions raised here are logged and do not drop the link.

@@ -68,6 +68,7 @@ OP_CONT, OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG = 0, 1, 2, 8, 9, 10
 _OPCODES = (OP_CONT, OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG)
 _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 _RX_CHUNK = 1024
+_BIG_FRAME = 4096  # a payload over this is read into one buffer of its size (Connection._reserve)
 _MAX_HEADER_BYTES = 8192
 _GIVE_UP_ACTIONS = ("reset", "stop", "deepsleep")
 # Safe mode is decided before any configuration is read, so a broken config.py cannot disable it.
@@ -395,7 +396,8 @@ def valid_utf8(data):
 
 
 class Assembler:
-    """Joins fragmented data frames into messages: str for text, bytes for binary."""
+    """Joins fragmented data frames into messages: str for text, bytes for binary (a bytearray for
+    one that came whole in a frame of over 4 KB: the buffer it was read into, not a copy)."""
 
     def __init__(self, max_size):
         self.max_size = max_size
@@ -403,6 +405,7 @@ class Assembler:
         self.buf = None
 
     def add(self, fin, op, payload):
+        fin_whole = fin and op != OP_CONT
         if op == OP_CONT:
             if self.op is None:
                 raise ProtocolError(1002, "continuation frame without a message")
@@ -422,6 +425,8 @@ class Assembler:
             if not valid_utf8(payload):
                 raise ProtocolError(1007, "invalid UTF-8 in a text message")
             return str(payload, "utf-8")
+        if op == OP_BINARY and fin_whole and isinstance(payload, bytearray):
+            return payload  # read in place (Connection._reserve): the heap may have no room for a copy
         return bytes(payload)
 
 
@@ -664,6 +669,10 @@ class Connection:
         self.stream = None
         self.poller = None
         self.rx = bytearray()
+        self.big = None  # a large frame's payload buffer while it arrives, and how much of it has
+        self.filled = 0
+        self.big_head = 0  # that frame's first byte (FIN and opcode)
+        self.ready = None  # that frame once it is whole, as parse_frame gives a frame
         self.chunk = None  # reused for every read
         self.protocol = None
 
@@ -784,26 +793,60 @@ class Connection:
 
     def wait(self, timeout_ms):
         """Reads what has arrived within timeout_ms into the receive buffer."""
-        if frame_ready(self.rx):
+        if self.ready is not None or frame_ready(self.rx):
             return
         if not self.poller.poll(max(0, timeout_ms)):
             return
         if self.chunk is None:
             self.chunk = bytearray(_RX_CHUNK)
         while True:
+            if self.big is None:
+                self._reserve()
+            into = self.chunk if self.big is None else memoryview(self.big)[self.filled:]
             try:
-                n = self.stream.readinto(self.chunk)
+                n = self.stream.readinto(into)
             except OSError as e:
                 raise ConnectionLost(_detail(e))
             if n is None:
                 return
             if not n:
                 raise ConnectionLost("connection closed by peer without a close frame")
+            if self.big is not None:
+                self.filled += n
+                if self.filled == len(self.big):
+                    b0 = self.big_head
+                    self.ready, self.big = (bool(b0 & 0x80), b0 & 0x0F, self.big, 0), None
+                    return
+                if n < len(into):
+                    return
+                continue
             self.rx.extend(memoryview(self.chunk)[:n])
             if n < _RX_CHUNK or len(self.rx) > self.cfg["MAX_MESSAGE_SIZE"] + 14:
                 return
 
+    def _reserve(self):
+        """Once a large frame's header is in, its payload gets one buffer of its size, read into
+        in place and handed on as it is: grown chunk by chunk and then copied out, it would need
+        two or three copies at once. A heap with no free block that big refuses the message with
+        1009 (too big), and the link stays up."""
+        if self.ready is not None or parse_frame(self.rx, self.cfg["MAX_MESSAGE_SIZE"]) is not None:
+            return  # a whole frame is here (parse_frame raised if the header is bad)
+        ext = _extent(self.rx)
+        if ext is None or ext[1] <= _BIG_FRAME or self.rx[0] & 0x0F >= OP_CLOSE:
+            return
+        pos, length = ext
+        try:
+            big = bytearray(length)
+        except MemoryError:
+            raise ProtocolError(1009, "no memory for a message of %d bytes" % length)
+        got = len(self.rx) - pos
+        big[:got] = memoryview(self.rx)[pos:]
+        self.big, self.filled, self.big_head, self.rx = big, got, self.rx[0], bytearray()
+
     def next_frame(self):
+        if self.ready is not None:
+            frame, self.ready = self.ready, None
+            return frame
         frame = parse_frame(self.rx, self.cfg["MAX_MESSAGE_SIZE"])
         if frame is None:
             return None
@@ -820,6 +863,8 @@ class Connection:
         deadline = time.ticks_add(time.ticks_ms(), timeout_ms)
         rx, self.rx = self.rx, bytearray()
         skip = 0  # bytes of a frame being thrown away that have not arrived yet
+        if self.big is not None:  # a large frame half read: the rest of it goes as it comes
+            skip, self.big = len(self.big) - self.filled, None
         if self.chunk is None:
             self.chunk = bytearray(_RX_CHUNK)
         while True:
@@ -860,6 +905,7 @@ class Connection:
                 pass
         self.sock = self.stream = self.poller = None
         self.rx = bytearray()
+        self.big = self.ready = None
 
 
 # ---------------------------------------------------------------------------------------------
