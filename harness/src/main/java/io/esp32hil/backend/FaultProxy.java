@@ -1,5 +1,6 @@
 package io.esp32hil.backend;
 
+import io.esp32hil.server.PortHold;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,7 +43,7 @@ public final class FaultProxy implements AutoCloseable {
     private final Map<Integer, Link> links = new ConcurrentHashMap<>();
     private volatile InetSocketAddress upstream;
     private volatile ServerSocket listener;
-    private java.net.Socket placeholder; // holds the port while it refuses, so no other program takes it
+    private final PortHold hold = new PortHold(); // the port while it refuses
     private volatile int port;
 
     private volatile boolean blackhole;
@@ -159,7 +160,7 @@ public final class FaultProxy implements AutoCloseable {
     @Override
     public void close() {
         stopListening();
-        releasePort();
+        hold.release();
         for (Link link : List.copyOf(links.values())) {
             link.close();
         }
@@ -172,7 +173,7 @@ public final class FaultProxy implements AutoCloseable {
         if (listener != null) {
             return;
         }
-        releasePort();
+        hold.release();
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true); // listening again binds the same port at once
         socket.bind(new InetSocketAddress(bindAddress, port), 50);
@@ -192,34 +193,7 @@ public final class FaultProxy implements AutoCloseable {
             } catch (IOException e) {
                 // already closed
             }
-            holdPort();
-        }
-    }
-
-    /**
-     * While it refuses, the port stays bound by a socket that does not listen: a connection to it is
-     * refused (a reset), and no other program on the machine can be given the port meanwhile.
-     */
-    private void holdPort() {
-        try {
-            java.net.Socket s = new java.net.Socket();
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(bindAddress, port));
-            placeholder = s;
-        } catch (IOException e) {
-            placeholder = null; // refusing still works; the port is only not reserved
-        }
-    }
-
-    private synchronized void releasePort() {
-        java.net.Socket s = placeholder;
-        placeholder = null;
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                // already closed
-            }
+            hold.hold(bindAddress, port);
         }
     }
 

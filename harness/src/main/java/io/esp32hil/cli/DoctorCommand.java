@@ -44,9 +44,13 @@ final class DoctorCommand implements Callable<Integer> {
     /** Which engine a simulated board runs on, and how to have the other one. */
     static String engineLine(Path simulator) {
         Path built = simulator.resolve("build/native/micropython");
-        if (Files.isExecutable(built) || onPath("micropython")) {
-            return "ok      simulator engine: native (MicroPython's Unix port" + (Files.isExecutable(built) ? ", " + built : " on the PATH")
+        if (Files.isExecutable(built) && !Files.exists(simulator.resolve("build/native/path-binary"))) {
+            return "ok      simulator engine: native (MicroPython's Unix port for a 32-bit CPU, under qemu-i386: " + built
                     + "); the WebAssembly one: hil run --engine wasm";
+        }
+        if (onPath("micropython")) {
+            return "note    simulator engine: native, a micropython from the PATH (a host build: its heap is approximate); our 32-bit"
+                    + " build needs crossbuild-essential-i386 and qemu-user (README: Prerequisites); the WebAssembly one: hil run --engine wasm";
         }
         Path why = simulator.resolve("build/native/unavailable");
         String reason;

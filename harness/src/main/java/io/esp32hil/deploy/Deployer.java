@@ -59,12 +59,11 @@ public final class Deployer {
             return;
         }
         String out = repl.execOrThrow("import sys\nprint(getattr(sys.implementation, '_mpy', 0))").strip();
-        int board = Integer.parseInt(out.substring(out.lastIndexOf('\n') + 1).strip()) & 0x3FF;
+        int board = Integer.parseInt(out.substring(out.lastIndexOf('\n') + 1).strip());
         files.forEach((path, content) -> {
-            int format = MpyCross.formatOf(content);
-            if (path.endsWith(".mpy") && format != board) {
-                throw new DeviceException("the board's MicroPython reads .mpy format " + (board & 0xFF) + "." + (board >> 8) + ", not "
-                        + (format & 0xFF) + "." + (format >> 8) + " as " + path + " is: give -Dhil.mpy.cross an mpy-cross of the board's MicroPython version");
+            if (path.endsWith(".mpy") && !MpyCross.loadableBy(content, board)) {
+                throw new DeviceException("the board's MicroPython loads .mpy version " + (board & 0xFF) + "." + (board >> 8 & 3) + ", and "
+                        + path + " is version " + MpyCross.versionOf(content) + ": give -Dhil.mpy.cross an mpy-cross of the board's MicroPython version");
             }
         });
     }

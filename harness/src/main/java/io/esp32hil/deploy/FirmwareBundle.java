@@ -29,7 +29,7 @@ public final class FirmwareBundle {
     public static FirmwareBundle of(Path firmwareDir) {
         FirmwareBundle b = new FirmwareBundle();
         Path client = firmwareDir.resolve("ports/esp32/modules/websocket_client.py");
-        Optional<MpyCross> compiler = MpyCross.find(firmwareDir.toAbsolutePath().normalize().getParent());
+        Optional<MpyCross> compiler = MpyCross.find();
         if (compiler.isPresent()) {
             b.add(CLIENT_MPY, compiler.get().compile("websocket_client.py", read(client)));
         } else {

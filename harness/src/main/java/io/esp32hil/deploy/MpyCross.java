@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * compiled on an ESP32 without PSRAM: the compiler needs more heap than the board has (the
  * simulator's 32-bit engine, with the ESP32's split heap, shows it). Compiled here, it is loaded
  * without compiling. Found as -Dhil.mpy.cross or HIL_MPY_CROSS, the one the simulator's native
- * build made, or an {@code mpy-cross} on the PATH; without one a module stays source.
+ * build made (in the project the hil command names, or above the working folder), or an
+ * {@code mpy-cross} on the PATH; without one a module stays source.
  */
 public final class MpyCross {
     private static final Map<String, byte[]> COMPILED = new ConcurrentHashMap<>(); // by source hash
@@ -25,14 +26,21 @@ public final class MpyCross {
         this.program = program;
     }
 
-    public static Optional<MpyCross> find(Path home) {
+    private static final String BUILT = "simulator/build/native/mpy-cross";
+
+    public static Optional<MpyCross> find() {
         String configured = System.getProperty("hil.mpy.cross", System.getenv("HIL_MPY_CROSS"));
         if (configured != null && !configured.isBlank()) {
             return Optional.of(new MpyCross(Path.of(configured)));
         }
-        Path built = home.resolve("simulator/build/native/mpy-cross");
-        if (Files.isExecutable(built)) {
-            return Optional.of(new MpyCross(built));
+        String home = System.getProperty("hil.home");
+        if (home != null && Files.isExecutable(Path.of(home, BUILT))) {
+            return Optional.of(new MpyCross(Path.of(home, BUILT)));
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isExecutable(dir.resolve(BUILT))) {
+                return Optional.of(new MpyCross(dir.resolve(BUILT)));
+            }
         }
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path p = Path.of(dir, "mpy-cross");
@@ -80,8 +88,23 @@ public final class MpyCross {
         }
     }
 
-    /** The .mpy format version a compiled module carries (its header's bytes 1 and 2), as a board's sys.implementation._mpy names it (its low 10 bits). */
-    public static int formatOf(byte[] mpy) {
-        return mpy.length > 2 && mpy[0] == 'M' ? (mpy[1] & 0xFF) | (mpy[2] & 0x03) << 8 : -1;
+    /**
+     * Whether a board whose {@code sys.implementation._mpy} is this loads the module: the same .mpy
+     * version, and for native code also the same sub-version (MicroPython py/persistentcode.c).
+     */
+    public static boolean loadableBy(byte[] mpy, int boardMpy) {
+        if (mpy.length < 4 || mpy[0] != 'M' || (mpy[1] & 0xFF) != (boardMpy & 0xFF)) {
+            return false;
+        }
+        boolean nativeCode = (mpy[2] & 0xFF) >> 2 != 0;
+        return !nativeCode || (mpy[2] & 0x03) == (boardMpy >> 8 & 0x03);
+    }
+
+    /** The .mpy version a module carries, as "6" (or "6.3" for native code). */
+    public static String versionOf(byte[] mpy) {
+        if (mpy.length < 4 || mpy[0] != 'M') {
+            return "(not an .mpy)";
+        }
+        return (mpy[1] & 0xFF) + ((mpy[2] & 0xFF) >> 2 != 0 ? "." + (mpy[2] & 0x03) : "");
     }
 }

@@ -56,10 +56,13 @@ final class Relay {
         return listener != null;
     }
 
+    private final PortHold hold = new PortHold(); // the port while nothing listens
+
     synchronized void listen() throws IOException {
         if (listener != null) {
             return;
         }
+        hold.release();
         ServerSocket socket = tls != null ? tls.getServerSocketFactory().createServerSocket() : new ServerSocket();
         socket.setReuseAddress(true); // a restart binds the same port at once
         socket.bind(new InetSocketAddress(bindAddress, port), 50);
@@ -80,7 +83,13 @@ final class Relay {
             } catch (IOException e) {
                 // already closed
             }
+            hold.hold(bindAddress, port);
         }
+    }
+
+    /** For good: the port is not held any more once nothing will listen on it again. */
+    void releasePort() {
+        hold.release();
     }
 
     int connectionFor(int upstreamLocalPort) {

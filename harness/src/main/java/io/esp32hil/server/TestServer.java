@@ -298,6 +298,7 @@ public final class TestServer implements AutoCloseable {
         stopPeriodic();
         timer.shutdownNow();
         relay.stopListening();
+        relay.releasePort();
         for (Relay.Link link : relay.links()) {
             link.close();
         }

@@ -22,7 +22,7 @@ class DeployerTest {
     Path tmp;
 
     @Test
-    void deploysWritesOnlyWhatChangedAndRestartsTheApp() {
+    void deploysWritesOnlyWhatChangedAndRestartsTheApp() throws java.io.IOException {
         try (TestServer server = TestServer.builder().logDir(tmp.resolve("server")).start();
                 SimDevice device = SimDevice.start("dut", tmp.resolve("flash"), tmp.resolve("logs"), T)) {
             device.console().expect(">>> ", T);
@@ -33,8 +33,13 @@ class DeployerTest {
             config.put("WS_URL", server.url());
             config.put("STATUS_INTERVAL_MS", 0);
 
+            // the client goes on compiled where an mpy-cross can be had; an old source of it would shadow it
+            boolean compiled = MpyCross.find().isPresent();
+            String client = compiled ? "websocket_client.mpy" : "websocket_client.py";
+            java.nio.file.Files.writeString(tmp.resolve("flash/websocket_client.py"), "raise ImportError('the stale source ran')\n");
             Deployer.Result first = Deployer.deploy(device, FirmwareBundle.of(FIRMWARE).config(config).files());
-            assertThat(first.written()).containsExactlyInAnyOrder("websocket_client.py", "ws_config.py", "boot.py", "main.py", "config.py");
+            assertThat(first.written()).containsExactlyInAnyOrder(client, "ws_config.py", "boot.py", "main.py", "config.py");
+            assertThat(java.nio.file.Files.exists(tmp.resolve("flash/websocket_client.py"))).isEqualTo(!compiled);
             assertThat(first.reset()).isEqualTo(ResetMethod.HARDWARE_LINE);
             device.console().expect("[ws] connected url=" + server.url(), T);
             server.log().await(e -> e.kind() == Kind.OPEN, "open", T);

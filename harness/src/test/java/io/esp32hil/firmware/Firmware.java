@@ -15,7 +15,7 @@ final class Firmware {
 
     private Firmware() {}
 
-    /** Copies boot.py, main.py and websocket_client.py into flash and writes config.py from settings. */
+    /** Copies boot.py, main.py and the client into flash and writes config.py from settings. */
     static void deploy(Path flash, Map<String, Object> config) {
         deployLibrary(flash, config);
         try {
@@ -26,11 +26,19 @@ final class Firmware {
         }
     }
 
-    /** Only websocket_client.py and config.py: the board boots to the REPL and the client is driven from there. */
+    /**
+     * Only the client and config.py: the board boots to the REPL and the client is driven from there.
+     * The client as the harness puts it on a board (compiled where an mpy-cross can be had: a board's
+     * heap cannot compile it).
+     */
     static void deployLibrary(Path flash, Map<String, Object> config) {
         try {
             Files.createDirectories(flash);
-            copy(MODULE, flash);
+            for (Map.Entry<String, byte[]> f : io.esp32hil.deploy.FirmwareBundle.library(DIR).entrySet()) {
+                if (f.getKey().startsWith("websocket_client.")) {
+                    Files.write(flash.resolve(f.getKey()), f.getValue());
+                }
+            }
             Files.writeString(flash.resolve("config.py"), configPy(config));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
