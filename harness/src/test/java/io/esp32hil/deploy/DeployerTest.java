@@ -36,10 +36,11 @@ class DeployerTest {
             // the client goes on compiled where an mpy-cross can be had; an old source of it would shadow it
             boolean compiled = MpyCross.find().isPresent();
             String client = compiled ? "websocket_client.mpy" : "websocket_client.py";
-            java.nio.file.Files.writeString(tmp.resolve("flash/websocket_client.py"), "raise ImportError('the stale source ran')\n");
+            io.esp32hil.repl.RawRepl repl = device.interruptToRepl(); // on the board's file system, as a user left it
+            repl.put("websocket_client.py", "raise ImportError('the stale source ran')\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            repl.exit();
             Deployer.Result first = Deployer.deploy(device, FirmwareBundle.of(FIRMWARE).config(config).files());
             assertThat(first.written()).containsExactlyInAnyOrder(client, "ws_config.py", "boot.py", "main.py", "config.py");
-            assertThat(java.nio.file.Files.exists(tmp.resolve("flash/websocket_client.py"))).isEqualTo(!compiled);
             assertThat(first.reset()).isEqualTo(ResetMethod.HARDWARE_LINE);
             device.console().expect("[ws] connected url=" + server.url(), T);
             server.log().await(e -> e.kind() == Kind.OPEN, "open", T);
@@ -54,7 +55,9 @@ class DeployerTest {
             config.put("PING_INTERVAL_MS", 5000);
             Deployer.Result changed = Deployer.deploy(device, FirmwareBundle.of(FIRMWARE).config(config).files());
             assertThat(changed.written()).containsExactly("config.py");
-            device.console().expect("[ws] connected url=", T);
+            device.console().expect("[ws] connected url=", T); // and every time the client ran, not the stale source
+            String listing = device.interruptToRepl().execOrThrow("import os\nprint(sorted(os.listdir()))");
+            assertThat(listing.contains("'websocket_client.py'")).isEqualTo(!compiled);
         }
     }
 
