@@ -13,7 +13,7 @@ import _link
 BANNER = 'MicroPython v1.27.0 on 2025-12-10; Generic ESP32 module with ESP32\r\nType "help()" for more information.\r\n'
 RAW_BANNER = "raw REPL; CTRL-B to exit\r\n>"
 WINDOW = 128
-_COMPOUND = ("if", "while", "for", "try", "with", "def", "class", "async", "@")
+_COMPOUND = ("if", "while", "for", "try", "with", "def", "class", "async")
 
 
 class SoftReset(Exception):
@@ -62,6 +62,7 @@ class Repl:
     def friendly_step(self):
         text = ""
         line = ""
+        indented = False  # the spaces at the start of this line are readline's own
         while True:
             b = self.byte()
             if b == 10:  # Enter on a bare LF, not on the LF of a CR LF
@@ -86,21 +87,37 @@ class Repl:
                 if not text and not line:
                     self.write("\r\n")
                     raise SoftReset
+                if text and not line:  # ends a compound statement: it runs
+                    self.execute(text, single=True)
+                    self.write(">>> ")
+                    return
                 continue
             if b == 5 and not text and not line:
                 self.paste_mode()
                 return
             if b in (8, 127):
                 if line:
-                    line = line[:-1]
-                    self.write("\b\x1b[K")  # readline.c: cursor left, erase to the end of the line
+                    # readline.c: a whole indent level at once when only spaces are before the cursor;
+                    # cursor left, then erase to the end of the line
+                    n = 4 if len(line) >= 4 and line.strip(" ") == "" else 1
+                    line = line[:-n]
+                    self.write("\b" * n + "\x1b[K")
+                indented = False
                 continue
+            if indented and b == 32:  # a space just after the auto-indent takes three of its four back
+                line = line[:-3]
+                self.write("\b\b\b")
+                indented = False
+                continue
+            indented = False
             if b == 13:
                 self.write("\r\n")
                 text = text + "\n" + line if text else line
                 line = ""
                 if _needs_more(text):
-                    self.write("... ")
+                    line = _auto_indent(text)
+                    indented = line != ""
+                    self.write("... " + line)
                     continue
                 if text.strip():
                     self.execute(text, single=True)
@@ -200,6 +217,9 @@ class Repl:
         try:
             running(True)
             if single:
+                # the REPL's input is one statement, as MP_PARSE_SINGLE_INPUT has it (a SyntaxError
+                # otherwise); it runs here as an expression whose value is shown, or as statements
+                compile(text, "<stdin>", "single")
                 try:
                     code = compile(text, "<stdin>", "eval")
                 except SyntaxError:
@@ -258,9 +278,23 @@ def _needs_more(text):
         i += 1
     if quote and len(quote) == 3 or depth > 0 or text.endswith("\\"):
         return True
+    # a compound statement goes on until its last line is empty (spaces are not empty)
+    return (text.startswith("@") or any(_starts_with_word(text, k) for k in _COMPOUND)) and not text.endswith("\n")
+
+
+def _starts_with_word(text, word):
+    if not text.startswith(word) or len(text) == len(word):
+        return text == word
+    c = text[len(word)]
+    return not (c.isalpha() or c.isdigit() or c == "_")
+
+
+def _auto_indent(text):
+    """The spaces readline puts at the start of a continuation line (readline_auto_indent): the
+    last line's indent, one level more after a colon; none when the last two lines are blank."""
     lines = text.split("\n")
-    first = lines[0].lstrip()
-    starts = any(first.startswith(k) and (len(first) == len(k) or not first[len(k)].isalnum()) for k in _COMPOUND)
-    if starts or lines[-1].rstrip().endswith(":"):
-        return lines[-1].strip() != "" or len(lines) == 1
-    return False
+    last = lines[-1]
+    spaces = len(last) - len(last.lstrip(" "))
+    if len(lines) > 1 and spaces == len(last) and lines[-2].strip(" ") == "":
+        return ""
+    return "    " * (spaces // 4 + (1 if last.endswith(":") else 0))

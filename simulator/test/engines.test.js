@@ -32,6 +32,23 @@ const SESSION = [
   ['x = [1,\r', '... '],
   ['2]\r', '>>> '],
   ['x\r', '>>> '],
+  // auto-indent (readline_auto_indent): a block ends on the third Enter, as its blank lines are indented
+  ['for i in range(2):\r', '...     '],
+  ['print(i)\r', '...     '],
+  ['\r', '...     '],
+  ['\r', '... '],
+  ['\r', '>>> '],
+  ['if 1:\r', '...     '],
+  [' y = 1\r', '... '], // a space just after the auto-indent keeps one of its four
+  ['\r', '>>> '],
+  ['def g():\r', '...     '],
+  ['\x7f', '\x1b[K'], // one Backspace takes the whole indent level
+  ['  return 5\r', '... '],
+  ['\r', '>>> '],
+  ['g()\r', '>>> '],
+  ['if 1:\r', '...     '],
+  ['\x7fpass\r', '... '],
+  ['\r', '>>> '], // a body not indented: the REPL's SyntaxError
   ['1/0\r', '>>> '],
   ['abc\x08\x08\x03', '>>> '],
   ['\x02', '>>> '],
