@@ -8,30 +8,24 @@ import os
 import sys
 
 cfg = json.loads(os.getenv("HIL_BOARD"))
+try:
+    import _native  # our build's C module (native/cmodules/native)
+except ImportError:
+    _native = None  # a micropython from the PATH
 
 # The board's heap is taken first, as one block, while the heap is still nearly empty; the
 # board-support modules load beside it (on a board they are C or frozen code and leave no holes in
 # the heap), and it is given back to the program once they are in (below). With our build that is
 # the ESP32 port's first heap area, 56 KB less its allocation tables (MP ports/esp32/mpconfigport.h
 # MICROPY_GC_INITIAL_HEAP_SIZE); the rest of the budget comes as areas added on demand.
-try:
-    from _native import set_heap_room as _set_heap_room
-except ImportError:
-    _set_heap_room = None
-_first = min(cfg["heap_budget"], 56 * 1024) if _set_heap_room else cfg["heap_budget"]
+_first = min(cfg["heap_budget"], 56 * 1024) if _native else cfg["heap_budget"]
 gc.collect()
-_region = bytearray(_first * 125 // 128 if _set_heap_room else _first * cfg["word_scale"])
+_region = bytearray(_first * 125 // 128 if _native else _first * cfg["word_scale"])
 
-# The board dies with its simulator process however that ends, SIGKILL included (PR_SET_PDEATHSIG,
-# native/cmodules); an interpreter without our module notices at its next request instead, when
-# its pipes are closed.
-try:
-    import _native
-
-    if not _native.die_with_parent(cfg["parent"]):
-        sys.exit(1)  # the simulator was gone before the signal was set
-except ImportError:
-    pass
+# The board dies with its simulator process however that ends, SIGKILL included (PR_SET_PDEATHSIG);
+# an interpreter without our module notices at its next request instead, when its pipes are closed.
+if _native and not _native.die_with_parent(cfg["parent"]):
+    sys.exit(1)  # the simulator was gone before the signal was set
 
 # The flash is the file system's root, and the board-support modules sit outside it, as frozen
 # modules do on a board.
@@ -92,8 +86,8 @@ _board.ballast = _hold_the_rest()
 _region = None
 gc.collect()
 _board.measure(True)
-if _set_heap_room:
-    _set_heap_room(cfg["heap_budget"] - _first)
+if _native:
+    _native.set_heap_room(cfg["heap_budget"] - _first)
 
 _raw = cfg["raw"]
 
