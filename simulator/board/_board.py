@@ -10,8 +10,8 @@ import _link
 
 budget = 0
 ballast = None  # native engine: the interpreter's heap beyond the board's budget, held back
-# native engine on a 64-bit host: its objects take twice a 32-bit ESP32's bytes, so its heap is
-# twice the budget and its figures are halved to the board's (see native-engine.js WORD_SCALE)
+# a micropython from the PATH on a 64-bit host: its objects take twice a 32-bit ESP32's bytes, so
+# its heap is twice the budget and its figures are halved to the board's (native-engine.js engineOf)
 scale = 1
 reset_cause = 1
 mac = b""

@@ -55,14 +55,10 @@ class _Poll:
         if pending:
             timeout = 0
         ready = _board.call("sock_poll", [[_sock_id(o), m | POLLERR | POLLHUP] for o, m in socks], int(timeout))
-        ready = [(ids[i], ev) for i, ev in ready if i in ids]
+        events = {ids[i]: ev for i, ev in ready if i in ids}
         for o in pending:
-            ev = [e for r, e in ready if r is o]
-            if ev:
-                ready = [(r, e | POLLIN) if r is o else (r, e) for r, e in ready]
-            else:
-                ready.append((o, POLLIN))
-        return ready
+            events[o] = events.get(o, 0) | POLLIN
+        return list(events.items())
 
     def ipoll(self, timeout=-1, flags=0):
         return iter(self.poll(timeout))

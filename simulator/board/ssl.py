@@ -116,7 +116,7 @@ class _Wire(io.IOBase):
     def write(self, buf):
         s = self._sock
         try:
-            return _board.call("sock_send", s._id, s._ms(), "send", data=bytes(buf))
+            return _board.call("sock_send", s._id, s._ms(), "send", data=buf)  # sent before mbedTLS reuses buf
         except OSError as e:
             return None if e.errno == _errno.EAGAIN else -e.errno
 
@@ -202,7 +202,7 @@ def _set_tls_clock():
         import time
     except ImportError:
         return
-    _native.set_tls_clock(time.time() + 946684800)  # the board counts from 2000, the C library from 1970
+    _native.set_tls_clock(time.time() + time._EPOCH_2000)  # the board counts from 2000, the C library from 1970
 
 
 if _tls is not None:

@@ -113,6 +113,25 @@ test('native engine: errno as on a board, a real heap with MemoryError, Ctrl-C i
   assert.match(m[1], /KeyboardInterrupt/);
 });
 
+// The ESP32 port's split heap (MP ports/esp32/mpconfigport.h:30-38,86-87; py/gc.c gc_try_add_heap):
+// the heap starts as one 56 KB area and adds areas on demand, up to what the budget leaves (here
+// 56 KB more); gc.mem_free() counts that room too (py/modgc.c), yet no area can hold a block
+// bigger than 56 KB, whatever the free total.
+test('native engine: the heap starts at 56 KB and grows in areas up to the budget, as the ESP32 port\'s does', async (t) => {
+  if (!nativeAvailable()) return t.skip('the native engine cannot be built here (see native/build.sh)');
+  if (wordScale !== 1) return t.skip('a micropython from the PATH has no split heap');
+  const sim = new Sim(['--flash', tempDir(), '--engine', 'native', '--heap-budget', '114688']);
+  t.after(() => sim.kill());
+  await sim.expect('>>> ');
+  const [out, err] = await rawExec(sim, 'import gc\ngc.collect()\nprint(gc.mem_free() > 100000)\n' +
+    'try:\n    bytearray(70000)\nexcept MemoryError:\n    print("no 70000")\n' +
+    'kept = [bytearray(20000) for i in range(3)]\nprint(len(kept))');
+  assert.strictEqual(err, '');
+  // over 100 KB free in all, but not 70,000 bytes in one piece; 60 KB in pieces, more than the
+  // first area holds, is had
+  assert.strictEqual(out, 'True\r\nno 70000\r\n3\r\n');
+});
+
 // The heap is read while the program runs, after a real collection, without stopping it: the
 // garbage the loop makes is not counted, what it keeps is, and the program goes on.
 test('native engine: the live heap is read while a program runs, and the program goes on', async (t) => {

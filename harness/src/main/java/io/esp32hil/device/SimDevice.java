@@ -1,5 +1,6 @@
 package io.esp32hil.device;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.esp32hil.console.SerialConsole;
 import io.esp32hil.repl.RawRepl;
 import io.esp32hil.secrets.Secrets;
@@ -24,6 +25,7 @@ public final class SimDevice implements Device {
     private final SimulatedBoard board;
     private final Duration timeout;
     private final Path temporaryFlash;
+    private String engine; // "native" or "wasm", asked of the simulator once
 
     private SimDevice(String name, SimulatedBoard board, Duration timeout, Path temporaryFlash) {
         this.name = name;
@@ -97,7 +99,7 @@ public final class SimDevice implements Device {
     @Override
     public Set<Capability> capabilities() {
         Set<Capability> all = EnumSet.allOf(Capability.class);
-        if (board.control().command("info").path("engine").asText().equals("wasm")) {
+        if (onWebAssembly()) {
             all.remove(Capability.REAL_HEAP);
         }
         return all;
@@ -128,8 +130,19 @@ public final class SimDevice implements Device {
 
     @Override
     public Optional<HeapReading> liveHeap() {
-        return board.control().liveHeap()
-                .map(h -> new HeapReading(h.path("used").asLong(), h.path("free").asLong(), h.path("largest_free").asLong()));
+        if (onWebAssembly()) {
+            return Optional.empty(); // it collects garbage only between top-level runs
+        }
+        JsonNode h = board.control().liveHeap();
+        return Optional.of(new HeapReading(h.path("used").asLong(), h.path("free").asLong(), h.path("largest_free").asLong()));
+    }
+
+    /** The WebAssembly engine's heap is not a board's: it cannot be read while a program runs. */
+    private synchronized boolean onWebAssembly() {
+        if (engine == null) {
+            engine = board.control().command("info").path("engine").asText();
+        }
+        return engine.equals("wasm");
     }
 
     @Override

@@ -158,19 +158,9 @@ public final class ControlClient implements AutoCloseable {
         return command("heap").get("heap");
     }
 
-    /**
-     * The heap read while the program runs (used, free, largest_free), or empty on the WebAssembly
-     * engine, which cannot collect garbage mid-program.
-     */
-    public Optional<JsonNode> liveHeap() {
-        try {
-            return Optional.of(command("heap", Map.of("live", true)).get("heap"));
-        } catch (SimulatorException e) {
-            if (e.getMessage().contains("on the native engine only")) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+    /** The heap read while the program runs (used, free, largest_free): the native engine only. */
+    public JsonNode liveHeap() {
+        return command("heap", Map.of("live", true)).get("heap");
     }
 
     /** Waits for (and consumes) the first recorded event that matches. */
