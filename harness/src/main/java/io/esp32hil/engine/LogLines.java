@@ -1,5 +1,6 @@
 package io.esp32hil.engine;
 
+import io.esp32hil.scenario.steps.StepContext.Observed;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -9,18 +10,16 @@ import java.util.function.Predicate;
  * past: a line printed before the wait began is still found, and no line matches twice.
  */
 final class LogLines {
-    record Line(long nanos, String text) {}
-
-    private final List<Line> lines = new ArrayList<>();
+    private final List<Observed> lines = new ArrayList<>();
     private int cursor;
 
     synchronized void add(long nanos, String text) {
-        lines.add(new Line(nanos, text));
+        lines.add(new Observed(nanos, text));
         notifyAll();
     }
 
     /** The first line after the cursor that matches, or null once deadline (System.nanoTime) passes or stop says so. */
-    synchronized Line await(Predicate<String> matching, long deadline, Runnable check) throws InterruptedException {
+    synchronized Observed await(Predicate<String> matching, long deadline, Runnable check) throws InterruptedException {
         while (true) {
             for (int i = cursor; i < lines.size(); i++) {
                 if (matching.test(lines.get(i).text())) {
@@ -38,8 +37,8 @@ final class LogLines {
     }
 
     /** Lines after the cursor that match; moves the cursor to the end. */
-    synchronized List<Line> drain(Predicate<String> matching) {
-        List<Line> found = new ArrayList<>();
+    synchronized List<Observed> drain(Predicate<String> matching) {
+        List<Observed> found = new ArrayList<>();
         for (int i = cursor; i < lines.size(); i++) {
             if (matching.test(lines.get(i).text())) {
                 found.add(lines.get(i));
@@ -50,6 +49,6 @@ final class LogLines {
     }
 
     synchronized List<String> tail(int n) {
-        return lines.subList(Math.max(0, lines.size() - n), lines.size()).stream().map(Line::text).toList();
+        return lines.subList(Math.max(0, lines.size() - n), lines.size()).stream().map(Observed::text).toList();
     }
 }

@@ -88,7 +88,7 @@ public final class BackendLoader {
         }
         List<String> command = new ArrayList<>();
         if (top.containsKey("command")) {
-            if (!(ScenarioLoader.toJava(file, top.get("command")) instanceof List<?> list)) {
+            if (!(Yaml.toJava(file, top.get("command")) instanceof List<?> list)) {
                 throw new ScenarioException(file, Yaml.line(top.get("command")), "'command' is a list of arguments, like [--port, \"8080\"]");
             }
             for (Object a : list) {
@@ -177,7 +177,7 @@ public final class BackendLoader {
     }
 
     private static int port(Path file, Node node) {
-        Object v = ScenarioLoader.toJava(file, node);
+        Object v = Yaml.toJava(file, node);
         if (!(v instanceof Long p) || p < 1 || p > 65535) {
             throw new ScenarioException(file, Yaml.line(node), "'port' is the container's WebSocket port, a number from 1 to 65535, not '" + v + "'");
         }
@@ -186,7 +186,7 @@ public final class BackendLoader {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Path file, Node node) {
-        if (!(ScenarioLoader.toJava(file, node) instanceof Map<?, ?> m)) {
+        if (!(Yaml.toJava(file, node) instanceof Map<?, ?> m)) {
             throw new ScenarioException(file, Yaml.line(node), "expected a mapping here");
         }
         return (Map<String, Object>) m;

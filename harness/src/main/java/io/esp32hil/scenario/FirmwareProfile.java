@@ -74,6 +74,26 @@ public record FirmwareProfile(String name, Path file, Map<String, Pattern> event
         return p == null ? java.util.List.of() : groupNames(p);
     }
 
+    /** The fields of an event as a line fills them (empty when the line is not that event), JSON-quoted values unquoted. */
+    public static Map<String, String> fields(Pattern event, String line) {
+        java.util.regex.Matcher m = event.matcher(line);
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (m.find()) {
+            for (String name : groupNames(event)) {
+                String v = m.group(name);
+                fields.put(name, v == null ? "" : unquote(v));
+            }
+        }
+        return fields;
+    }
+
+    static String unquote(String v) {
+        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+            return v.substring(1, v.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
+        }
+        return v;
+    }
+
     /** A pattern's named groups, in order. */
     public static java.util.List<String> groupNames(Pattern p) {
         java.util.List<String> names = new java.util.ArrayList<>();
@@ -84,7 +104,7 @@ public record FirmwareProfile(String name, Path file, Map<String, Pattern> event
         return names;
     }
 
-    static Pattern compile(Path file, int line, String regex) {
+    public static Pattern compile(Path file, int line, String regex) {
         try {
             return Pattern.compile(regex, Pattern.MULTILINE);
         } catch (PatternSyntaxException e) {

@@ -50,24 +50,18 @@ public record Scenario(
 
     private static void collect(List<Step> steps, java.util.Set<String> into) {
         for (Step s : steps) {
-            switch (s.action()) {
-                case "expect_server" -> into.add("expect_server");
-                case "server" -> into.add(s.valueText());
-                case "send" -> into.add(s.args().containsKey("text") && !s.args().containsKey("fragments") ? "send"
-                        : "send:" + s.args().keySet().stream().filter(k -> !k.equals("mark")).sorted().findFirst().orElse("?"));
-                case "repeat" -> collect(s.steps(), into);
-                default -> { }
-            }
+            into.addAll(s.kind().serverFeatures(s));
+            collect(s.steps(), into);
         }
     }
 
-    /** True when a proxy fault step appears, so the run puts the fault proxy in front of the server. */
+    /** True when a step needs the fault proxy, so the run puts it in front of the server. */
     public boolean usesProxy() {
-        return uses(steps, "proxy");
+        return usesProxy(steps);
     }
 
-    private static boolean uses(List<Step> steps, String action) {
-        return steps.stream().anyMatch(s -> s.action().equals(action) || uses(s.steps(), action));
+    private static boolean usesProxy(List<Step> steps) {
+        return steps.stream().anyMatch(s -> s.kind().usesProxy() || usesProxy(s.steps()));
     }
 
     /** How the test server starts for this scenario. */

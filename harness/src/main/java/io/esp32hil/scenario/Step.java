@@ -3,12 +3,19 @@ package io.esp32hil.scenario;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import io.esp32hil.scenario.steps.StepKind;
+import io.esp32hil.scenario.steps.Steps;
 
 /**
  * One step of a scenario: its action (the step's key, e.g. {@code expect}), the action's value,
  * the modifiers next to it, the line it is on, and nested steps for {@code repeat}.
  */
 public record Step(String action, Object value, Map<String, Object> args, int line, List<Step> steps) {
+
+    /** What the step is and does; a loaded step's action always names one. */
+    public StepKind kind() {
+        return Steps.named(action).orElseThrow(() -> new IllegalStateException("no step kind '" + action + "'"));
+    }
 
     public String text(String key) {
         Object v = args.get(key);

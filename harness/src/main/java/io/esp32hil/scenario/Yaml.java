@@ -1,11 +1,20 @@
 package io.esp32hil.scenario;
 
 import java.io.Reader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import java.nio.file.Path;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /** YAML read as a node tree, which keeps each value's line for error messages. */
 final class Yaml {
@@ -132,5 +141,59 @@ final class Yaml {
             throw new ScenarioException(file, line(node), "expected a single value here");
         }
         return s.getValue();
+    }
+
+    private static final Pattern WHOLE = Pattern.compile("[-+]?(0|[1-9][0-9]*)");
+    private static final Pattern DECIMAL = Pattern.compile("[-+]?([0-9]+\\.[0-9]*|\\.[0-9]+|[0-9]+)([eE][-+]?[0-9]+)?");
+
+    /**
+     * A node as plain Java values: String, Long, Double, Boolean, null, List, Map. Numbers are read
+     * only as they are commonly written (decimal, finite, within a long): YAML 1.1's hexadecimal,
+     * octal, base-60 and infinite numbers are refused with the line, never guessed at.
+     */
+    static Object toJava(Path file, Node node) {
+        if (node instanceof ScalarNode s) {
+            Tag tag = s.getTag();
+            String v = s.getValue();
+            if (Tag.INT.equals(tag)) {
+                String digits = v.replace("_", "");
+                if (!WHOLE.matcher(digits).matches()) {
+                    throw new ScenarioException(file, line(s), "'" + v + "' is not a number this harness reads: write whole numbers in decimal, like 16"
+                            + " (quote it if it is text)");
+                }
+                try {
+                    return Long.parseLong(digits);
+                } catch (NumberFormatException e) {
+                    throw new ScenarioException(file, line(s), "'" + v + "' is too large a number (at most " + Long.MAX_VALUE + ")");
+                }
+            }
+            if (Tag.FLOAT.equals(tag)) {
+                double d = DECIMAL.matcher(v.replace("_", "")).matches() ? Double.parseDouble(v.replace("_", "")) : Double.NaN;
+                if (!Double.isFinite(d)) {
+                    throw new ScenarioException(file, line(s), "'" + v + "' is not a finite decimal number (like 0.5 or 2e3)");
+                }
+                return d;
+            }
+            if (Tag.BOOL.equals(tag)) {
+                return v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes") || v.equalsIgnoreCase("on");
+            }
+            if (Tag.NULL.equals(tag)) {
+                return null;
+            }
+            return v;
+        }
+        if (node instanceof SequenceNode seq) {
+            List<Object> out = new ArrayList<>();
+            for (Node n : seq.getValue()) {
+                out.add(toJava(file, n));
+            }
+            return out;
+        }
+        MappingNode map = (MappingNode) node;
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (NodeTuple t : map.getValue()) {
+            out.put(scalar(file, t.getKeyNode()), toJava(file, t.getValueNode()));
+        }
+        return out;
     }
 }

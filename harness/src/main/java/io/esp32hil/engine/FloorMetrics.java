@@ -1,0 +1,57 @@
+package io.esp32hil.engine;
+
+import io.esp32hil.scenario.FirmwareProfile;
+import java.util.Map;
+
+/**
+ * How long the steps took, and the floor under that: the time the scenario's design makes the board
+ * wait (reconnect delays, ping interval and timeout before a dead link is declared, Wi-Fi joins and
+ * connection set-up as the profile's events report them) plus the scenario's own waits. Their ratio
+ * shows how much the harness and simulator add on top.
+ */
+final class FloorMetrics {
+    private FloorMetrics() {}
+
+    /** The run's steps began at stepsStarted and ended at stepsEnded (0: they did not finish); setup and teardown are around them. */
+    static void add(Map<String, Double> metrics, Timeline timeline, FirmwareProfile profile, long stepsStarted, long stepsEnded, long waitedMs,
+            long closedIn) {
+        if (stepsStarted == 0) {
+            return;
+        }
+        long end = stepsEnded != 0 ? stepsEnded : System.nanoTime();
+        double floor = waitedMs;
+        long lastAlive = stepsStarted;
+        for (Timeline.Entry e : timeline.entries()) {
+            if (!"serial".equals(e.source()) || e.event() == null) {
+                continue;
+            }
+            switch (e.event()) {
+                // a dead link can only be declared a ping interval plus a ping timeout after the last sign of life
+                case "connected", "pong_received" -> {
+                    lastAlive = Math.max(lastAlive, e.nanos());
+                    floor += e.nanos() > stepsStarted && e.event().equals("connected") ? number(profile, e, "ms") : 0;
+                }
+                case "ping_timeout" -> floor += e.nanos() > stepsStarted ? (e.nanos() - lastAlive) / 1e6 : 0;
+                // the backoff delay, and the time a Wi-Fi join or a connection took (network and server waits)
+                case "reconnect_scheduled" -> floor += e.nanos() < stepsStarted ? 0 : number(profile, e, "delay");
+                case "wifi_connected", "wifi_failed", "connect_failed" -> floor += e.nanos() < stepsStarted ? 0 : number(profile, e, "ms");
+                default -> { }
+            }
+        }
+        double steps = (end - stepsStarted) / 1e6;
+        metrics.putIfAbsent("steps_ms", steps);
+        // what the harness costs around the steps: board on, server up, firmware deployed and
+        // booted; and everything stopped again
+        metrics.putIfAbsent("setup_ms", (double) Math.round((stepsStarted - timeline.origin()) / 1e6));
+        metrics.putIfAbsent("teardown_ms", (double) Math.round(closedIn / 1e6));
+        if (floor >= 500) {
+            metrics.putIfAbsent("floor_ms", floor);
+            metrics.putIfAbsent("floor_ratio", Math.round(steps / floor * 100) / 100.0);
+        }
+    }
+
+    private static double number(FirmwareProfile profile, Timeline.Entry e, String field) {
+        String v = FirmwareProfile.fields(profile.events().get(e.event()), e.text()).get(field);
+        return v == null || v.isEmpty() ? 0 : Double.parseDouble(v);
+    }
+}

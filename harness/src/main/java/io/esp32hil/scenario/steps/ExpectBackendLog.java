@@ -1,0 +1,33 @@
+package io.esp32hil.scenario.steps;
+
+import io.esp32hil.scenario.Durations;
+import io.esp32hil.scenario.Step;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/** {@code expect_backend_log: REGEX}: waits for a line of the server's own log. */
+final class ExpectBackendLog extends StepKind {
+    ExpectBackendLog() {
+        super("expect_backend_log: REGEX", null, "within", "mark");
+    }
+
+    @Override
+    public void check(Step step, Scope scope) {
+        regexValue(step, scope);
+    }
+
+    @Override
+    public boolean marksWhenDone() {
+        return false;
+    }
+
+    @Override
+    public void run(Step step, StepContext run) throws InterruptedException {
+        Pattern p = Pattern.compile(run.substitute(step.valueText()));
+        Duration within = step.duration("within", DEFAULT_WITHIN);
+        StepContext.Observed hit = run.awaitBackendLog(text -> p.matcher(text).find(), within)
+                .orElseThrow(() -> run.failure("no " + (run.testServer().isPresent() ? "server event" : "backend log line") + " matching /"
+                        + p.pattern() + "/ within " + Durations.format(within)));
+        run.mark(step, hit.nanos());
+    }
+}

@@ -1,0 +1,30 @@
+package io.esp32hil.scenario.steps;
+
+import io.esp32hil.device.Capability;
+import io.esp32hil.scenario.Durations;
+import io.esp32hil.scenario.Step;
+import java.time.Duration;
+
+/** {@code expect_pin: {pin, value}}: waits for the board to drive an output pin to the value. */
+final class ExpectPin extends StepKind {
+    ExpectPin() {
+        super("expect_pin: {pin, value}", Capability.BENCH_CONTROL, "pin", "value", "within");
+    }
+
+    @Override
+    public void check(Step step, Scope scope) {
+        noValue(step, scope);
+        wholeNumbers(step, scope, "pin", "value");
+    }
+
+    @Override
+    public void run(Step step, StepContext run) throws InterruptedException {
+        int pin = step.integer("pin", 0);
+        int want = step.integer("value", 0);
+        Duration within = step.duration("within", DEFAULT_WITHIN);
+        if (!run.awaitCondition(() -> run.bench().readPin(pin) == want, within)) {
+            int seen = run.bench().readPin(pin);
+            throw run.failure("pin " + pin + " is " + (seen < 0 ? "not driven" : seen) + ", expected " + want + " within " + Durations.format(within));
+        }
+    }
+}
