@@ -1,5 +1,6 @@
 package io.esp32hil.backend;
 
+import io.esp32hil.observe.LineLog;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import java.io.IOException;
@@ -25,8 +26,8 @@ import org.testcontainers.utility.DockerImageName;
  *
  * <pre>{@code
  * ContainerBackend.check(spec);                       // Docker up, image present: before any board starts
- * try (ContainerBackend backend = ContainerBackend.start(spec, logDir, origin)) {
- *     backend.log().onLine((nanos, line) -> ...);
+ * try (ContainerBackend backend = ContainerBackend.start(spec, logDir, clock)) {
+ *     backend.log().onLine(line -> ...);
  *     String url = "ws://" + backend.address().getHostString() + ":" + backend.address().getPort() + spec.path();
  *     backend.command("close", Map.of("code", 1001, "reason", "bye"));
  * }
@@ -38,9 +39,9 @@ public final class ContainerBackend implements AutoCloseable {
 
     private final BackendSpec spec;
     private final GenericContainer<?> container;
-    private final TimestampedLog log;
+    private final LineLog log;
 
-    private ContainerBackend(BackendSpec spec, GenericContainer<?> container, TimestampedLog log) {
+    private ContainerBackend(BackendSpec spec, GenericContainer<?> container, LineLog log) {
         this.spec = spec;
         this.container = container;
         this.log = log;
@@ -86,8 +87,8 @@ public final class ContainerBackend implements AutoCloseable {
 
     /** Starts the container and waits until its port listens; its output goes to logDir/backend.log from the first line. */
     @SuppressWarnings("resource") // closed by close(), or below when the start fails
-    public static ContainerBackend start(BackendSpec spec, Path logDir, long originNanos) {
-        TimestampedLog log = new TimestampedLog(logDir.resolve("backend.log"), originNanos);
+    public static ContainerBackend start(BackendSpec spec, Path logDir, io.esp32hil.observe.Clock clock) {
+        LineLog log = new LineLog(logDir.resolve("backend.log"), clock);
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(spec.image()))
                 .withImagePullPolicy(name -> false) // check() already found or pulled it
                 .withStartupAttempts(1)
@@ -162,7 +163,7 @@ public final class ContainerBackend implements AutoCloseable {
         return spec;
     }
 
-    public TimestampedLog log() {
+    public LineLog log() {
         return log;
     }
 

@@ -1,5 +1,6 @@
 package io.esp32hil.backend;
 
+import io.esp32hil.observe.LineLog;
 import io.esp32hil.server.PortHold;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +39,7 @@ public final class FaultProxy implements AutoCloseable {
     private static final int CHUNK = 8192;
 
     private final InetAddress bindAddress;
-    private final TimestampedLog log;
+    private final LineLog log;
     private final AtomicInteger nextId = new AtomicInteger(1);
     private final Map<Integer, Link> links = new ConcurrentHashMap<>();
     private volatile InetSocketAddress upstream;
@@ -51,14 +52,14 @@ public final class FaultProxy implements AutoCloseable {
     private volatile long bytesPerSecond;
     private volatile long cutAfter = -1;
 
-    private FaultProxy(InetAddress bindAddress, InetSocketAddress upstream, TimestampedLog log) {
+    private FaultProxy(InetAddress bindAddress, InetSocketAddress upstream, LineLog log) {
         this.bindAddress = bindAddress;
         this.upstream = upstream;
         this.log = log;
     }
 
     /** Listens on a free port of bindHost and relays every connection to upstream. */
-    public static FaultProxy start(String bindHost, InetSocketAddress upstream, TimestampedLog log) {
+    public static FaultProxy start(String bindHost, InetSocketAddress upstream, LineLog log) {
         try {
             FaultProxy proxy = new FaultProxy(InetAddress.getByName(bindHost), upstream, log);
             proxy.listen();
@@ -73,7 +74,7 @@ public final class FaultProxy implements AutoCloseable {
         return port;
     }
 
-    public TimestampedLog log() {
+    public LineLog log() {
         return log;
     }
 

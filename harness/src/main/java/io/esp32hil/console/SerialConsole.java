@@ -1,7 +1,9 @@
 package io.esp32hil.console;
 
+import io.esp32hil.observe.Clock;
+import io.esp32hil.observe.EventStream;
+import io.esp32hil.observe.Line;
 import io.esp32hil.secrets.Secrets;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,11 +32,7 @@ public final class SerialConsole implements AutoCloseable {
     private final String name;
     private final InputStream in;
     private final OutputStream out;
-    private final Path rawLogPath;
-    private final Path lineLogPath;
-    private final OutputStream rawLog;
-    private final BufferedWriter lineLog;
-    private final long startNanos = System.nanoTime();
+    private final ConsoleRecorder recorder;
     private final Object lock = new Object();
     private final Thread reader;
 
@@ -43,21 +41,10 @@ public final class SerialConsole implements AutoCloseable {
     private int cursor;
     private boolean ended;
     private IOException readError;
-    // Bytes of the line being received: decoded only when whole, so a UTF-8 character split across
-    // two reads is not mangled.
-    private final java.io.ByteArrayOutputStream partialLine = new java.io.ByteArrayOutputStream();
     private volatile boolean closing;
     // Every log and listener sees lines with the run's credentials redacted; waits on the byte
-    // buffer (the raw REPL's) see what the board sent. Raw bytes are logged a line at a time, so a
-    // credential is never split across two writes.
-    private volatile Secrets secrets = new Secrets();
-    private final java.io.ByteArrayOutputStream rawPending = new java.io.ByteArrayOutputStream();
-    private final List<LineListener> lineListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    // Lines so far, replayed to a listener that registers late (the boot banner comes first).
-    private static final int MAX_KEPT_LINES = 200_000;
-    private final List<TimedLine> completedLines = new ArrayList<>();
-
-    private record TimedLine(long nanos, String text) {}
+    // buffer (the raw REPL's) see what the board sent.
+    private volatile Secrets secrets;
 
     /** Told of every complete line as it arrives (on the reader thread), with its System.nanoTime(). */
     @FunctionalInterface
@@ -65,29 +52,29 @@ public final class SerialConsole implements AutoCloseable {
         void onLine(long nanos, String line);
     }
 
-    private SerialConsole(String name, InputStream in, OutputStream out, Path logDir) throws IOException {
+    private SerialConsole(String name, InputStream in, OutputStream out, Path logDir, Clock clock, Secrets secrets) throws IOException {
         this.name = name;
         this.in = in;
         this.out = out;
+        this.secrets = secrets;
         Files.createDirectories(logDir);
-        this.rawLogPath = logDir.resolve(name + ".raw.log");
-        this.lineLogPath = logDir.resolve(name + ".log");
-        this.rawLog = Files.newOutputStream(rawLogPath);
-        this.lineLog = Files.newBufferedWriter(lineLogPath, StandardCharsets.UTF_8);
+        this.recorder = new ConsoleRecorder(logDir, name, clock, secrets);
         this.reader = new Thread(this::readLoop, "serial-" + name);
         this.reader.setDaemon(true);
     }
 
     /** Opens a console and starts recording at once; logs go to {@code logDir/<name>.raw.log} and {@code <name>.log}. */
     public static SerialConsole open(String name, InputStream in, OutputStream out, Path logDir) {
-        return open(name, in, out, logDir, new Secrets());
+        return open(name, in, out, logDir, Clock.wall(), new Secrets());
     }
 
-    /** As {@link #open(String, InputStream, OutputStream, Path)}, redacting the secrets from the first byte read. */
-    public static SerialConsole open(String name, InputStream in, OutputStream out, Path logDir, Secrets secrets) {
+    /**
+     * As {@link #open(String, InputStream, OutputStream, Path)}, its lines stamped on the run's clock
+     * and the secrets redacted from the first byte read.
+     */
+    public static SerialConsole open(String name, InputStream in, OutputStream out, Path logDir, Clock clock, Secrets secrets) {
         try {
-            SerialConsole console = new SerialConsole(name, in, out, logDir);
-            console.redactWith(secrets);
+            SerialConsole console = new SerialConsole(name, in, out, logDir, clock, secrets);
             console.reader.start();
             return console;
         } catch (IOException e) {
@@ -102,24 +89,25 @@ public final class SerialConsole implements AutoCloseable {
     /** From now on, the run's credentials are redacted in the logs, the lines listeners get, and failure texts. */
     public void redactWith(Secrets secrets) {
         this.secrets = secrets;
+        recorder.redactWith(secrets);
     }
 
     /** Registers a listener and first replays every line already received, so none is missed. */
     public void onLine(LineListener listener) {
-        synchronized (lineListeners) {
-            for (TimedLine l : completedLines) {
-                listener.onLine(l.nanos(), l.text());
-            }
-            lineListeners.add(listener);
-        }
+        recorder.lines().subscribe(l -> listener.onLine(l.nanos(), l.text()));
+    }
+
+    /** The board's lines as they arrive, stamped and redacted. */
+    public EventStream<Line> lines() {
+        return recorder.lines();
     }
 
     public Path logPath() {
-        return lineLogPath;
+        return recorder.path();
     }
 
     public Path rawLogPath() {
-        return rawLogPath;
+        return recorder.rawPath();
     }
 
     private void readLoop() {
@@ -145,11 +133,13 @@ public final class SerialConsole implements AutoCloseable {
                 ended = true;
                 lock.notifyAll();
             }
-            flushLogs();
+            recorder.flush();
         }
     }
 
-    private void record(byte[] chunk, int n) throws IOException {
+    private void record(byte[] chunk, int n) {
+        // lines first: whoever a byte wait wakes (the raw REPL) finds the lines of those bytes delivered
+        recorder.take(chunk, n);
         synchronized (lock) {
             if (size + n > buffer.length) {
                 buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + n));
@@ -157,54 +147,6 @@ public final class SerialConsole implements AutoCloseable {
             System.arraycopy(chunk, 0, buffer, size, n);
             size += n;
             lock.notifyAll();
-        }
-        for (int i = 0; i < n; i++) {
-            byte b = chunk[i];
-            rawPending.write(b);
-            if (b == '\n' || rawPending.size() >= 16384) {
-                flushRaw();
-            }
-            if (b == '\n') {
-                String line = secrets.redact(partialLine.toString(StandardCharsets.UTF_8));
-                lineLog.write(String.format(Locale.ROOT, "[%10.3f] %s%n", elapsedSeconds(), line));
-                long now = System.nanoTime();
-                synchronized (lineListeners) {
-                    if (completedLines.size() < MAX_KEPT_LINES) {
-                        completedLines.add(new TimedLine(now, line));
-                    }
-                    for (LineListener l : lineListeners) {
-                        l.onLine(now, line);
-                    }
-                }
-                partialLine.reset();
-            } else if (b != '\r') {
-                partialLine.write(b);
-            }
-        }
-        lineLog.flush();
-    }
-
-    private void flushRaw() throws IOException {
-        synchronized (rawPending) { // the reader's end and close() may both flush
-            rawLog.write(secrets.redact(rawPending.toByteArray()));
-            rawLog.flush();
-            rawPending.reset();
-        }
-    }
-
-    private double elapsedSeconds() {
-        return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private void flushLogs() {
-        try {
-            if (partialLine.size() > 0) {
-                lineLog.write(String.format(Locale.ROOT, "[%10.3f] %s%n", elapsedSeconds(), secrets.redact(partialLine.toString(StandardCharsets.UTF_8))));
-            }
-            lineLog.flush();
-            flushRaw();
-        } catch (IOException ignored) {
-            // the logs are best effort once the stream has gone
         }
     }
 
@@ -322,7 +264,7 @@ public final class SerialConsole implements AutoCloseable {
         for (String line : lastLines(TAIL_LINES)) {
             sb.append("\n  | ").append(line);
         }
-        return sb.append("\nfull log: ").append(lineLogPath.toAbsolutePath()).toString();
+        return sb.append("\nfull log: ").append(logPath().toAbsolutePath()).toString();
     }
 
     /** The last {@code n} lines received (control characters shown as escapes). */
@@ -404,12 +346,6 @@ public final class SerialConsole implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        flushLogs();
-        try {
-            rawLog.close();
-            lineLog.close();
-        } catch (IOException ignored) {
-            // nothing more to save
-        }
+        recorder.close();
     }
 }

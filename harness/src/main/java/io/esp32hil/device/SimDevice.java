@@ -46,14 +46,15 @@ public final class SimDevice implements Device {
      * also when this JVM is killed (it notices it is orphaned).
      */
     public static SimDevice startFresh(String name, Path logDir, Duration timeout) {
-        return startFresh(name, logDir, timeout, Map.of(), new Secrets());
+        return startFresh(name, logDir, timeout, Map.of(), new Secrets(), io.esp32hil.observe.Clock.wall());
     }
 
     /**
      * As {@link #startFresh(String, Path, Duration)}, with these files in the flash at power-on and
-     * the secrets redacted in the board's logs from its first byte.
+     * the secrets redacted in the board's logs from its first byte, which are stamped on the run's clock.
      */
-    public static SimDevice startFresh(String name, Path logDir, Duration timeout, Map<String, byte[]> flashed, Secrets secrets) {
+    public static SimDevice startFresh(String name, Path logDir, Duration timeout, Map<String, byte[]> flashed, Secrets secrets,
+            io.esp32hil.observe.Clock clock) {
         Path flash;
         try {
             flash = java.nio.file.Files.createTempDirectory("hil-flash-");
@@ -63,7 +64,7 @@ public final class SimDevice implements Device {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create a flash folder for a simulated board", e);
         }
-        return new SimDevice(name, board(name, flash, logDir).temporaryFlash().redactWith(secrets).start(), timeout, flash);
+        return new SimDevice(name, board(name, flash, logDir).temporaryFlash().redactWith(secrets).clock(clock).start(), timeout, flash);
     }
 
     private static SimulatedBoard.Builder board(String name, Path flashDir, Path logDir) {

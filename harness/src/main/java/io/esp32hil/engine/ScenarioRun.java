@@ -4,6 +4,11 @@ import io.esp32hil.backend.BackendSpec;
 import io.esp32hil.backend.ContainerBackend;
 import io.esp32hil.backend.FaultProxy;
 import io.esp32hil.deploy.Deployer;
+import io.esp32hil.observe.Clock;
+import io.esp32hil.observe.Cursor;
+import io.esp32hil.observe.EventStream;
+import io.esp32hil.observe.Line;
+import io.esp32hil.observe.Waits;
 import io.esp32hil.deploy.FirmwareBundle;
 import io.esp32hil.device.BenchControl;
 import io.esp32hil.device.Device;
@@ -14,19 +19,15 @@ import io.esp32hil.scenario.steps.StepContext;
 import io.esp32hil.scenario.steps.StepFailed;
 import io.esp32hil.secrets.Secrets;
 import io.esp32hil.server.ServerEvent;
-import io.esp32hil.server.ServerTimeoutException;
 import io.esp32hil.server.TestServer;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,8 +55,13 @@ final class ScenarioRun implements StepContext {
     private final Path logDir;
     final Secrets secrets = new Secrets();
     final Timeline timeline;
-    final LogLines lines = new LogLines();
-    private final LogLines backendLines = new LogLines();
+    final Clock clock;
+    final Waits waits;
+    final EventStream<Line> lines = new EventStream<>();
+    private final EventStream<Line> backendLines = new EventStream<>();
+    private final Cursor<Line> serial;
+    private final Cursor<Line> backendLog;
+    private Cursor<ServerEvent> serverEvents;
     final ServerSide serverSide;
     private final Map<String, Long> marks = new LinkedHashMap<>();
     final Map<String, Double> metrics = new LinkedHashMap<>();
@@ -64,6 +70,7 @@ final class ScenarioRun implements StepContext {
     private volatile Device device;
     private volatile String tripped;
     private volatile boolean armed;
+    private volatile boolean deploying;
     // Boots that the run itself causes (power-on, the deployment's reset, reset steps): each one's
     // banner is expected once; any other boot banner is an unexpected reboot.
     private final AtomicInteger rebootsExpected = new AtomicInteger(1);
@@ -72,7 +79,6 @@ final class ScenarioRun implements StepContext {
     private int stepCounter;
     volatile long stepsStarted;
     volatile long stepsEnded;
-    volatile long waitedMs; // explicit waits of the scenario (wait, expect_no periods)
 
     ScenarioRun(Scenario scenario, FirmwareProfile profile, Path firmwareDir, Map<String, Object> baseConfig, Target target, BackendSpec backend,
             Path logDir, long start) {
@@ -82,8 +88,13 @@ final class ScenarioRun implements StepContext {
         this.baseConfig = baseConfig;
         this.target = target;
         this.logDir = logDir;
+        this.clock = Clock.wallFrom(start);
         this.timeline = new Timeline(start, secrets);
-        this.serverSide = new ServerSide(scenario, backend, logDir, timeline, secrets, backendLines);
+        this.waits = new Waits(clock);
+        waits.failFast(this::checkTripwire);
+        this.serial = lines.cursor(waits);
+        this.backendLog = backendLines.cursor(waits);
+        this.serverSide = new ServerSide(scenario, backend, logDir, clock, timeline, secrets, backendLines);
     }
 
     void execute() throws InterruptedException {
@@ -92,24 +103,31 @@ final class ScenarioRun implements StepContext {
             // A simulated board: its network is known before it exists, so it powers on with the
             // whole firmware in its flash and boots once, as a board flashed with it does.
             Map<String, byte[]> files = firmwareFor(known.get());
-            device = target.open(scenario.name(), logDir, files, secrets);
+            device = target.open(scenario.name(), logDir, files, secrets, clock);
             device.console().onLine(this::onSerialLine);
             note("powered on with the firmware in its flash (" + files.size() + " files)");
         } else {
-            device = target.open(scenario.name(), logDir, FirmwareBundle.library(firmwareDir), secrets);
+            device = target.open(scenario.name(), logDir, FirmwareBundle.library(firmwareDir), secrets, clock);
             device.console().onLine(this::onSerialLine);
             Map<String, byte[]> files = firmwareFor(device.network());
-            note("deploying the firmware");
             rebootsExpected.incrementAndGet();
-            Deployer.Result deployed = Deployer.deploy(device, files);
-            note("deployed (" + deployed.written().size() + " written, " + deployed.unchanged().size() + " unchanged); restarted by "
+            // the raw REPL's exchange (the reset's too) stays in the serial logs; the report shows the
+            // deployment as one entry. The restarted board's first lines come after the reset returns.
+            deploying = true;
+            Deployer.Result deployed;
+            try {
+                deployed = Deployer.deploy(device, files);
+            } finally {
+                deploying = false;
+            }
+            note("deployed " + deployed.written().size() + " files, " + deployed.unchanged().size() + " unchanged; restarted by "
                     + deployed.reset().description());
         }
         armed = true;
-        stepsStarted = System.nanoTime();
+        stepsStarted = clock.now();
         runSteps(scenario.steps());
         checkTripwire();
-        stepsEnded = System.nanoTime();
+        stepsEnded = clock.now();
     }
 
     /** Starts the server for a board on this network and returns the firmware's files, config.py written for it. */
@@ -179,8 +197,10 @@ final class ScenarioRun implements StepContext {
                 break;
             }
         }
-        timeline.add(nanos, "serial", line, event);
-        lines.add(nanos, line);
+        if (!deploying) {
+            timeline.add(nanos, "serial", line, event);
+            lines.add(new Line(nanos, line));
+        }
         Pattern reboot = profile.tripwires().get("unexpected_reboot");
         if (reboot != null && reboot.matcher(line).find() && rebootsExpected.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             return; // a boot the run asked for
@@ -209,7 +229,7 @@ final class ScenarioRun implements StepContext {
     /** Why the board went away, with when, or null while it is there. */
     String boardGone() {
         Device d = device;
-        return d == null ? null : d.gone().map(why -> String.format(Locale.ROOT, "%s, at %.1f s", why, timeline.seconds(System.nanoTime()))).orElse(null);
+        return d == null ? null : d.gone().map(why -> String.format(Locale.ROOT, "%s, at %.1f s", why, clock.seconds(clock.now()))).orElse(null);
     }
 
     @Override
@@ -221,7 +241,7 @@ final class ScenarioRun implements StepContext {
             note("step " + currentIndex + " (line " + step.line() + "): " + step.describe());
             step.kind().run(step, this);
             if (step.kind().marksWhenDone()) {
-                mark(step, System.nanoTime());
+                mark(step, clock.now());
             }
         }
     }
@@ -248,7 +268,7 @@ final class ScenarioRun implements StepContext {
 
     @Override
     public void note(String text) {
-        timeline.add(System.nanoTime(), "harness", text, null);
+        timeline.add(clock.now(), "harness", text, null);
     }
 
     @Override
@@ -280,60 +300,26 @@ final class ScenarioRun implements StepContext {
     }
 
     @Override
-    public Optional<Observed> awaitSerial(Predicate<String> matching, Duration within) throws InterruptedException {
-        return Optional.ofNullable(lines.await(matching, deadline(within), this::checkTripwire));
+    public Cursor<Line> serial() {
+        return serial;
     }
 
     @Override
-    public List<Observed> serialDuring(Duration period, Predicate<String> matching) throws InterruptedException {
-        pause(period);
-        return lines.drain(matching);
+    public Cursor<Line> backendLog() {
+        return backendLog;
     }
 
     @Override
-    public Optional<Observed> awaitBackendLog(Predicate<String> matching, Duration within) throws InterruptedException {
-        return Optional.ofNullable(backendLines.await(matching, deadline(within), this::checkTripwire));
-    }
-
-    @Override
-    public Optional<ServerEvent> awaitServerEvent(Predicate<ServerEvent> matching, String what, Duration within) {
-        TestServer server = serverSide.testServer().orElseThrow();
-        long deadline = deadline(within);
-        while (true) {
-            checkTripwire();
-            long slice = Math.min(deadline - System.nanoTime(), 200_000_000L);
-            if (slice <= 0) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(server.log().await(matching, what, Duration.ofNanos(slice)));
-            } catch (ServerTimeoutException e) {
-                // the next slice checks the tripwires, then waits again
-            }
+    public Cursor<ServerEvent> serverEvents() {
+        if (serverEvents == null) {
+            serverEvents = serverSide.testServer().orElseThrow().log().stream().cursor(waits);
         }
+        return serverEvents;
     }
 
     @Override
-    public boolean awaitCondition(BooleanSupplier condition, Duration within) throws InterruptedException {
-        long deadline = deadline(within);
-        while (!condition.getAsBoolean()) {
-            checkTripwire();
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(50); // the condition is read from the board's state; a short poll keeps the wait bounded
-        }
-        return true;
-    }
-
-    @Override
-    public void pause(Duration d) throws InterruptedException {
-        waitedMs += d.toMillis();
-        long deadline = deadline(d);
-        while (System.nanoTime() < deadline) {
-            checkTripwire();
-            Thread.sleep(Math.max(1, Math.min(100, (deadline - System.nanoTime()) / 1_000_000)));
-        }
+    public Waits waits() {
+        return waits;
     }
 
     @Override
@@ -343,8 +329,8 @@ final class ScenarioRun implements StepContext {
 
     private String failureContext() {
         StringBuilder sb = new StringBuilder("\nlast serial lines:\n");
-        for (String l : lines.tail(TAIL)) {
-            sb.append("  | ").append(l).append('\n');
+        for (Line l : lines.tail(TAIL)) {
+            sb.append("  | ").append(l.text()).append('\n');
         }
         serverSide.describeLast(sb, TAIL, device == null ? logDir : device.console().logPath());
         return sb.toString();
@@ -365,7 +351,4 @@ final class ScenarioRun implements StepContext {
         return serverSide.proxy();
     }
 
-    private static long deadline(Duration d) {
-        return System.nanoTime() + d.toNanos();
-    }
 }

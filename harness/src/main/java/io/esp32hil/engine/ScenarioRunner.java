@@ -118,11 +118,11 @@ public final class ScenarioRunner {
             run.close();
             closedIn = System.nanoTime() - closing;
         }
-        FloorMetrics.add(run.metrics, run.timeline, profile, run.stepsStarted, run.stepsEnded, run.waitedMs, closedIn);
+        FloorMetrics.add(run.metrics, run.timeline, profile, run.stepsStarted, run.stepsEnded, run.waits.waited().toMillis(), closedIn);
         ScenarioResult.FailedStep failed = status == Status.PASSED || run.current == null ? null
                 : new ScenarioResult.FailedStep(run.currentIndex, run.current.line(), run.current.describe());
         return new ScenarioResult(scenario.name(), scenario.description(), scenario.file(), scenario.tags(), target.name(), backend.name(), repetition,
-                status, start, Duration.ofNanos(System.nanoTime() - start), run.secrets.redact(message), failed, run.lines.tail(ScenarioRun.TAIL),
+                status, start, Duration.ofNanos(System.nanoTime() - start), run.secrets.redact(message), failed, run.lines.tail(ScenarioRun.TAIL).stream().map(io.esp32hil.observe.Line::text).toList(),
                 run.serverSide.tail(ScenarioRun.TAIL), Map.copyOf(run.metrics), run.timeline.entries(), logDir);
     }
 }

@@ -3,7 +3,10 @@ package io.esp32hil.engine;
 import io.esp32hil.backend.BackendSpec;
 import io.esp32hil.backend.ContainerBackend;
 import io.esp32hil.backend.FaultProxy;
-import io.esp32hil.backend.TimestampedLog;
+import io.esp32hil.observe.Clock;
+import io.esp32hil.observe.EventStream;
+import io.esp32hil.observe.LineLog;
+import io.esp32hil.observe.Line;
 import io.esp32hil.scenario.Scenario;
 import io.esp32hil.secrets.Secrets;
 import io.esp32hil.server.Behaviour;
@@ -24,13 +27,15 @@ final class ServerSide implements AutoCloseable {
     private final BackendSpec backend;
     private final Path logDir;
     private final Timeline timeline;
+    private final Clock clock;
     private final Secrets secrets;
-    private final LogLines backendLines;
+    private final EventStream<Line> backendLines;
     private volatile TestServer server;
     private volatile ContainerBackend container;
     private volatile FaultProxy proxy;
 
-    ServerSide(Scenario scenario, BackendSpec backend, Path logDir, Timeline timeline, Secrets secrets, LogLines backendLines) {
+    ServerSide(Scenario scenario, BackendSpec backend, Path logDir, Clock clock, Timeline timeline, Secrets secrets, EventStream<Line> backendLines) {
+        this.clock = clock;
         this.scenario = scenario;
         this.backend = backend;
         this.logDir = logDir;
@@ -41,36 +46,35 @@ final class ServerSide implements AutoCloseable {
 
     /** Starts the server (and the proxy) listening on bind; returns the URL a board at boardHost is given. */
     String start(String bind, String boardHost, Map<String, Double> metrics) {
-        long origin = timeline.origin();
         InetSocketAddress upstream;
         if (backend.builtIn()) {
             Scenario.ServerSetup setup = scenario.server();
-            server = TestServer.builder().host(bind).advertisedHost(boardHost).logDir(logDir).origin(origin)
+            server = TestServer.builder().host(bind).advertisedHost(boardHost).logDir(logDir).clock(clock)
                     .tls(setup.tls()).path(setup.path()).subprotocols(setup.subprotocols()).behaviour(new Behaviour().echo(setup.echo())).start();
             server.log().redactWith(secrets);
             server.log().onEvent(e -> {
                 timeline.add(e.nanos(), "server", e.describe(), e.kind().id());
-                backendLines.add(e.nanos(), e.describe());
+                backendLines.add(new Line(e.nanos(), e.describe()));
             });
             if (!scenario.usesProxy()) {
                 return server.url(boardHost);
             }
             upstream = new InetSocketAddress("127.0.0.1", server.port());
         } else {
-            long t0 = System.nanoTime();
-            ContainerBackend c = ContainerBackend.start(backend, logDir, origin);
+            long t0 = clock.now();
+            ContainerBackend c = ContainerBackend.start(backend, logDir, clock);
             container = c;
             c.log().redactWith(secrets);
-            metrics.put("backend_start_ms", (double) Math.round((System.nanoTime() - t0) / 1e6)); // to a listening port
-            c.log().onLine((nanos, text) -> {
-                timeline.add(nanos, "backend", text, null);
-                backendLines.add(nanos, text);
+            metrics.put("backend_start_ms", (double) Math.round((clock.now() - t0) / 1e6)); // to a listening port
+            c.log().onLine(line -> {
+                timeline.add(line.nanos(), "backend", line.text(), null);
+                backendLines.add(line);
             });
             upstream = c.address();
         }
-        TimestampedLog proxyLog = new TimestampedLog(logDir.resolve("proxy.log"), origin);
+        LineLog proxyLog = new LineLog(logDir.resolve("proxy.log"), clock);
         proxyLog.redactWith(secrets);
-        proxyLog.onLine((nanos, text) -> timeline.add(nanos, "proxy", text, null));
+        proxyLog.onLine(line -> timeline.add(line.nanos(), "proxy", line.text(), null));
         proxy = FaultProxy.start(bind, upstream, proxyLog);
         return server != null ? server.url(boardHost, proxy.port()) : TestServer.url(false, boardHost, proxy.port(), backend.path());
     }

@@ -40,8 +40,8 @@ public final class SimTarget implements Target {
     }
 
     @Override
-    public Device open(String name, Path logDir, Map<String, byte[]> flashed, Secrets secrets) {
-        return SimDevice.startFresh(name, logDir, Duration.ofSeconds(30), flashed, secrets);
+    public Device open(String name, Path logDir, Map<String, byte[]> flashed, Secrets secrets, io.esp32hil.observe.Clock clock) {
+        return SimDevice.startFresh(name, logDir, Duration.ofSeconds(30), flashed, secrets, clock);
     }
 
     @Override

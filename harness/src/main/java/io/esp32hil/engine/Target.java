@@ -20,9 +20,10 @@ public interface Target {
     /**
      * Opens a board that holds these files in its flash, with the secrets redacted in its logs from
      * the first byte: a simulated board is powered on with them, a bench board is what it is (a
-     * deployment through the raw REPL then writes what differs).
+     * deployment through the raw REPL then writes what differs). A simulated board's logs are
+     * stamped on the run's clock; a bench board's console counts from when it opened.
      */
-    default Device open(String name, Path logDir, Map<String, byte[]> flashed, Secrets secrets) {
+    default Device open(String name, Path logDir, Map<String, byte[]> flashed, Secrets secrets, io.esp32hil.observe.Clock clock) {
         Device device = open(name, logDir);
         device.console().redactWith(secrets);
         return device;

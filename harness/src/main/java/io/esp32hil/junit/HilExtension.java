@@ -3,7 +3,6 @@ package io.esp32hil.junit;
 import io.esp32hil.backend.BackendSpec;
 import io.esp32hil.backend.ContainerBackend;
 import io.esp32hil.backend.FaultProxy;
-import io.esp32hil.backend.TimestampedLog;
 import io.esp32hil.cli.Suite;
 import io.esp32hil.deploy.Deployer;
 import io.esp32hil.deploy.FirmwareBundle;
@@ -92,7 +91,7 @@ public final class HilExtension implements ParameterResolver {
             Suite suite = Suite.locate();
             BackendSpec spec = suite.backends().resolve(backendName(c), suite.scenariosDir(), 0);
             ContainerBackend.check(spec);
-            return new Closing(ContainerBackend.start(spec, logDir(c), System.nanoTime()));
+            return new Closing(ContainerBackend.start(spec, logDir(c), io.esp32hil.observe.Clock.wall()));
         }, Closing.class).resource();
     }
 
@@ -101,7 +100,7 @@ public final class HilExtension implements ParameterResolver {
         return (FaultProxy) c.getStore(NS).getOrComputeIfAbsent("proxy", k -> {
             InetSocketAddress upstream = backendName(c) != null ? container(c).address() : new InetSocketAddress("127.0.0.1", server(c).port());
             String bind = System.getProperty("hil.target", "sim").equals("sim") ? "127.0.0.1" : "0.0.0.0";
-            return new Closing(FaultProxy.start(bind, upstream, new TimestampedLog(logDir(c).resolve("proxy.log"), System.nanoTime())));
+            return new Closing(FaultProxy.start(bind, upstream, new io.esp32hil.observe.LineLog(logDir(c).resolve("proxy.log"), io.esp32hil.observe.Clock.wall())));
         }, Closing.class).resource();
     }
 

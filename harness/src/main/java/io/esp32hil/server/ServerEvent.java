@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
  * One thing the test server saw, on the run's monotonic clock ({@code nanos} from {@link System#nanoTime()}).
  * {@code connection} is 0 for server-wide events (listening, stopped, a fault switched on).
  */
-public record ServerEvent(long nanos, int connection, Kind kind, Map<String, String> fields) {
+public record ServerEvent(long nanos, int connection, Kind kind, Map<String, String> fields) implements io.esp32hil.observe.Timed {
 
     /** What happened; the lower-case name is what scenarios and logs use. */
     public enum Kind {

@@ -1,52 +1,43 @@
 package io.esp32hil.server;
 
+import io.esp32hil.observe.Clock;
+import io.esp32hil.observe.Cursor;
+import io.esp32hil.observe.EventStream;
+import io.esp32hil.observe.LogFile;
+import io.esp32hil.observe.Waits;
 import io.esp32hil.secrets.Secrets;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * The test server's event log: kept in memory for waits and reports, and written at once to
- * {@code server.log}. Waits read from a cursor that a match consumes, like the serial console's,
- * so an event that arrived before the wait started is still found, and none matches twice.
+ * The test server's events: a stream for waits and reports, written at once to {@code server.log}
+ * on the run's clock. {@link #await} reads from a cursor that a match consumes, like the serial
+ * console's, so an event that arrived before the wait started is still found, and none matches twice.
  */
 public final class ServerLog implements AutoCloseable {
     private static final int TAIL = 15;
 
-    private final long originNanos;
-    private final List<ServerEvent> events = new ArrayList<>();
-    private final List<Consumer<ServerEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final BufferedWriter file;
-    private final Path path;
-    private int cursor;
+    private final Clock clock;
+    private final EventStream<ServerEvent> events = new EventStream<>();
+    private final LogFile file;
+    private final Cursor<ServerEvent> cursor;
     private volatile Secrets secrets = new Secrets();
 
-    public ServerLog(Path logDir, long originNanos) {
-        this.originNanos = originNanos;
-        try {
-            Files.createDirectories(logDir);
-            this.path = logDir.resolve("server.log");
-            this.file = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the server log in " + logDir, e);
-        }
+    public ServerLog(Path logDir, Clock clock) {
+        this.clock = clock;
+        this.file = new LogFile(logDir.resolve("server.log"), clock);
+        this.cursor = events.cursor(new Waits(clock));
     }
 
     public Path path() {
-        return path;
+        return file.path();
     }
 
     /** From now on, the run's credentials are redacted in the log file (request targets never show their query). */
@@ -54,8 +45,14 @@ public final class ServerLog implements AutoCloseable {
         this.secrets = secrets;
     }
 
+    /** Told of every event, first of those so far. */
     public void onEvent(Consumer<ServerEvent> listener) {
-        listeners.add(listener);
+        events.subscribe(listener);
+    }
+
+    /** The events as a stream, for a reader with a cursor of its own. */
+    public EventStream<ServerEvent> stream() {
+        return events;
     }
 
     void add(int connection, ServerEvent.Kind kind, Object... keyValues) {
@@ -65,70 +62,36 @@ public final class ServerLog implements AutoCloseable {
                 fields.put(String.valueOf(keyValues[i]), String.valueOf(keyValues[i + 1]));
             }
         }
-        ServerEvent event = new ServerEvent(System.nanoTime(), connection, kind, Collections.unmodifiableMap(fields));
-        synchronized (this) {
+        ServerEvent event = new ServerEvent(clock.now(), connection, kind, Collections.unmodifiableMap(fields));
+        synchronized (this) { // the file in the order of the stream
+            file.write(event.nanos(), secrets.redact(event.describe()));
             events.add(event);
-            try {
-                file.write(String.format(Locale.ROOT, "[%10.3f] %s%n", (event.nanos() - originNanos) / 1e9, secrets.redact(event.describe())));
-                file.flush();
-            } catch (IOException e) {
-                // the in-memory log still has it; a full disk must not stop the server
-            }
-            notifyAll();
-        }
-        for (Consumer<ServerEvent> l : listeners) {
-            l.accept(event);
         }
     }
 
     /** Waits for an event after the cursor; the cursor moves past it. Throws {@link ServerTimeoutException}. */
     public ServerEvent await(Predicate<ServerEvent> matching, String what, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (this) {
-            while (true) {
-                for (int i = cursor; i < events.size(); i++) {
-                    if (matching.test(events.get(i))) {
-                        cursor = i + 1;
-                        return events.get(i);
-                    }
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new ServerTimeoutException(String.format(Locale.ROOT, "test server: no %s within %.1f s%nlast events:%n%s%nfull log: %s",
-                            what, timeout.toMillis() / 1000.0, String.join("\n", tail(TAIL)), path));
-                }
-                try {
-                    wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ServerTimeoutException("interrupted while waiting for " + what);
-                }
-            }
-        }
+        return cursor.await(what, matching, timeout).orElseThrow(() -> new ServerTimeoutException(String.format(Locale.ROOT,
+                "test server: no %s within %.1f s%nlast events:%n%s%nfull log: %s", what, timeout.toMillis() / 1000.0,
+                String.join("\n", tail(TAIL)), path())));
     }
 
     /** Events after the cursor that match, without moving it. */
-    public synchronized List<ServerEvent> pending(Predicate<ServerEvent> matching) {
-        return events.subList(cursor, events.size()).stream().filter(matching).toList();
+    public List<ServerEvent> pending(Predicate<ServerEvent> matching) {
+        return cursor.pending().stream().filter(matching).toList();
     }
 
-    public synchronized List<ServerEvent> events() {
-        return List.copyOf(events);
+    public List<ServerEvent> events() {
+        return events.all();
     }
 
     /** The last n events as log lines, for failure messages. */
-    public synchronized List<String> tail(int n) {
-        return events.subList(Math.max(0, events.size() - n), events.size()).stream()
-                .map(e -> String.format(Locale.ROOT, "  | [%10.3f] %s", (e.nanos() - originNanos) / 1e9, secrets.redact(e.describe())))
-                .toList();
+    public List<String> tail(int n) {
+        return events.tail(n).stream().map(e -> "  | " + clock.stamp(e.nanos()) + " " + secrets.redact(e.describe())).toList();
     }
 
     @Override
-    public synchronized void close() {
-        try {
-            file.close();
-        } catch (IOException e) {
-            // closing a log at the end of a run: nothing left to lose
-        }
+    public void close() {
+        file.close();
     }
 }

@@ -48,8 +48,7 @@ public final class TestServer implements AutoCloseable {
     private ScheduledFuture<?> periodic;
 
     private TestServer(Builder b) throws Exception {
-        long origin = b.originNanos != 0 ? b.originNanos : System.nanoTime();
-        this.log = new ServerLog(b.logDir, origin);
+        this.log = new ServerLog(b.logDir, b.clock != null ? b.clock : io.esp32hil.observe.Clock.wall());
         this.host = b.host;
         this.path = b.path;
         this.behaviour = b.behaviour;
@@ -320,7 +319,7 @@ public final class TestServer implements AutoCloseable {
         private Path logDir = Path.of("target", "test-server");
         private List<String> subprotocols = List.of();
         private Behaviour behaviour = new Behaviour();
-        private long originNanos;
+        private io.esp32hil.observe.Clock clock;
 
         /** The interface to bind: loopback by default, 0.0.0.0 or a LAN address for bench boards. */
         public Builder host(String host) {
@@ -364,9 +363,9 @@ public final class TestServer implements AutoCloseable {
             return this;
         }
 
-        /** Timestamps count from this System.nanoTime() value, to share a timeline with the serial logs. */
-        public Builder origin(long nanos) {
-            this.originNanos = nanos;
+        /** The run's clock: the server's timestamps then share their zero with the serial logs and the report. */
+        public Builder clock(io.esp32hil.observe.Clock clock) {
+            this.clock = clock;
             return this;
         }
 

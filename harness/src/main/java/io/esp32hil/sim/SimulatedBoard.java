@@ -64,7 +64,7 @@ public final class SimulatedBoard implements AutoCloseable {
             }
         }, "stop-simulator-" + process.pid());
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        this.console = SerialConsole.open(b.name, process.getInputStream(), process.getOutputStream(), b.logDir, b.secrets);
+        this.console = SerialConsole.open(b.name, process.getInputStream(), process.getOutputStream(), b.logDir, b.clock, b.secrets);
         Thread errReader = new Thread(() -> readStderr(b.logDir.resolve(b.name + ".simulator.log")), "sim-stderr");
         errReader.setDaemon(true);
         errReader.start();
@@ -195,8 +195,15 @@ public final class SimulatedBoard implements AutoCloseable {
         private String engine = System.getProperty("hil.engine", System.getenv("HIL_ENGINE")); // null: the simulator's default
         private boolean control;
         private Secrets secrets = new Secrets();
+        private io.esp32hil.observe.Clock clock = io.esp32hil.observe.Clock.wall();
 
         /** These are redacted in the board's logs from its first byte. */
+        /** The run's clock, which the board's logs are stamped on. */
+        public Builder clock(io.esp32hil.observe.Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
         public Builder redactWith(Secrets secrets) {
             this.secrets = secrets;
             return this;

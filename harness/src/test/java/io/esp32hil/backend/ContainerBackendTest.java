@@ -34,8 +34,8 @@ class ContainerBackendTest {
     @Test
     void startsRecordsItsLogOnTheRunClockAndTakesCommands() throws IOException {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
-        try (ContainerBackend b = ContainerBackend.start(spec(Docker.PYTHON_IMAGE, 8080, List.of(), Duration.ofSeconds(30)), tmp, System.nanoTime())) {
-            b.log().onLine((nanos, line) -> lines.add(line));
+        try (ContainerBackend b = ContainerBackend.start(spec(Docker.PYTHON_IMAGE, 8080, List.of(), Duration.ofSeconds(30)), tmp, io.esp32hil.observe.Clock.wall())) {
+            b.log().onLine(line -> lines.add(line.text()));
             try (Socket s = new Socket(b.address().getAddress(), b.address().getPort())) {
                 assertThat(s.isConnected()).isTrue();
             }
@@ -58,21 +58,21 @@ class ContainerBackendTest {
     @Test
     void aContainerThatExitsAtStartShowsItsLastLogLines() {
         assertThatThrownBy(() -> ContainerBackend.start(spec(Docker.PYTHON_IMAGE, 8080, List.of("--port", "not-a-number"), Duration.ofSeconds(30)),
-                tmp, System.nanoTime()))
+                tmp, io.esp32hil.observe.Clock.wall()))
                 .isInstanceOfSatisfying(BackendException.class, e -> assertThat(e.configuration()).isFalse())
                 .hasMessageContainingAll("its container exited at start", "invalid int value: 'not-a-number'", "backend.log");
     }
 
     @Test
     void aPortThatNeverOpensIsNamedWithTheTimeWaited() {
-        assertThatThrownBy(() -> ContainerBackend.start(spec(Docker.NODE_IMAGE, 8081, List.of(), Duration.ofSeconds(3)), tmp, System.nanoTime()))
+        assertThatThrownBy(() -> ContainerBackend.start(spec(Docker.NODE_IMAGE, 8081, List.of(), Duration.ofSeconds(3)), tmp, io.esp32hil.observe.Clock.wall()))
                 .isInstanceOf(BackendException.class)
                 .hasMessageContainingAll("port 8081 did not open within 3 s", "listening on ws://0.0.0.0:8080/");
     }
 
     @Test
     void closingStopsTheContainer() {
-        ContainerBackend b = ContainerBackend.start(spec(Docker.NODE_IMAGE, 8080, List.of(), Duration.ofSeconds(30)), tmp, System.nanoTime());
+        ContainerBackend b = ContainerBackend.start(spec(Docker.NODE_IMAGE, 8080, List.of(), Duration.ofSeconds(30)), tmp, io.esp32hil.observe.Clock.wall());
         String host = b.address().getHostString();
         int port = b.address().getPort();
         b.close();

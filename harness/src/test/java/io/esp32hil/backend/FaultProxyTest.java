@@ -1,5 +1,7 @@
 package io.esp32hil.backend;
 
+import io.esp32hil.observe.Clock;
+import io.esp32hil.observe.LineLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -53,7 +55,7 @@ class FaultProxyTest {
         });
         t.setDaemon(true);
         t.start();
-        proxy = FaultProxy.start("127.0.0.1", new InetSocketAddress("127.0.0.1", echo.getLocalPort()), new TimestampedLog(tmp.resolve("proxy.log"), System.nanoTime()));
+        proxy = FaultProxy.start("127.0.0.1", new InetSocketAddress("127.0.0.1", echo.getLocalPort()), new LineLog(tmp.resolve("proxy.log"), Clock.wall()));
     }
 
     @AfterEach

@@ -61,6 +61,9 @@ class SerialDeviceTest {
             assertThat(results).anyMatch(r -> r.status() == Status.PASSED);
             String log = String.join("\n", results.get(0).timeline().stream().map(e -> e.text()).toList());
             assertThat(log).contains("restarted by soft reset through the REPL (machine.reset())").contains("rst:0xc (SW_CPU_RESET)");
+            // the deployment is one entry of the report; its raw-REPL exchange stays in the serial logs
+            assertThat(log).containsPattern("deployed \\d+ files, \\d+ unchanged; restarted by").doesNotContain("raw REPL; CTRL-B to exit");
+            assertThat(results.get(0).timeline()).noneMatch(e -> e.text().chars().anyMatch(c -> c < 0x20 && c != '\t'));
         }
     }
 

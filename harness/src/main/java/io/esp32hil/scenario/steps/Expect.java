@@ -1,5 +1,6 @@
 package io.esp32hil.scenario.steps;
 
+import io.esp32hil.observe.Line;
 import io.esp32hil.scenario.FirmwareProfile;
 import io.esp32hil.scenario.Durations;
 import io.esp32hil.scenario.Step;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /** {@code expect: EVENT}: waits for the firmware's next event, optionally with fields; {@code save:} keeps fields as metrics. */
@@ -28,7 +30,7 @@ final class Expect extends StepKind {
     }
 
     /** A matcher of the step's event and its {@code where:}. */
-    static java.util.function.Predicate<String> event(Step step, StepContext run) {
+    static Predicate<String> event(Step step, StepContext run) {
         Pattern p = run.profile().events().get(step.valueText());
         Map<String, Object> where = step.map("where");
         return line -> p.matcher(line).find() && (where.isEmpty() || Where.holds(FirmwareProfile.fields(p, line), where, run::substitute));
@@ -59,11 +61,12 @@ final class Expect extends StepKind {
     }
 
     @Override
-    public void run(Step step, StepContext run) throws InterruptedException {
+    public void run(Step step, StepContext run) {
         String event = step.valueText();
         Pattern p = run.profile().events().get(event);
         Duration within = step.duration("within", DEFAULT_WITHIN);
-        StepContext.Observed hit = run.awaitSerial(event(step, run), within).orElseThrow(() -> run.failure("no serial event '" + event + "'"
+        Predicate<String> matching = event(step, run);
+        Line hit = run.serial().await(step.describe(), l -> matching.test(l.text()), within).orElseThrow(() -> run.failure("no serial event '" + event + "'"
                 + Where.text(step.map("where")) + " within " + Durations.format(within) + " (pattern " + p.pattern() + ")"));
         run.mark(step, hit.nanos());
         Map<String, String> fields = FirmwareProfile.fields(p, hit.text());

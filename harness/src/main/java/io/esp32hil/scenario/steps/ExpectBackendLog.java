@@ -1,5 +1,6 @@
 package io.esp32hil.scenario.steps;
 
+import io.esp32hil.observe.Line;
 import io.esp32hil.scenario.Durations;
 import io.esp32hil.scenario.Step;
 import java.time.Duration;
@@ -22,10 +23,10 @@ final class ExpectBackendLog extends StepKind {
     }
 
     @Override
-    public void run(Step step, StepContext run) throws InterruptedException {
+    public void run(Step step, StepContext run) {
         Pattern p = Pattern.compile(run.substitute(step.valueText()));
         Duration within = step.duration("within", DEFAULT_WITHIN);
-        StepContext.Observed hit = run.awaitBackendLog(text -> p.matcher(text).find(), within)
+        Line hit = run.backendLog().await(step.describe(), l -> p.matcher(l.text()).find(), within)
                 .orElseThrow(() -> run.failure("no " + (run.testServer().isPresent() ? "server event" : "backend log line") + " matching /"
                         + p.pattern() + "/ within " + Durations.format(within)));
         run.mark(step, hit.nanos());

@@ -14,7 +14,7 @@ final class ExpectNo extends StepKind {
     }
 
     @Override
-    public void run(Step step, StepContext run) throws InterruptedException {
+    public void run(Step step, StepContext run) {
         ExpectNoLine.during(step, run, Expect.event(step, run), "serial event '" + step.valueText() + "'" + Where.text(step.map("where")));
     }
 }

@@ -1,9 +1,10 @@
 package io.esp32hil.scenario.steps;
 
+import io.esp32hil.observe.Line;
 import io.esp32hil.scenario.Durations;
 import io.esp32hil.scenario.Step;
 import java.time.Duration;
-import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -21,17 +22,17 @@ final class ExpectNoLine extends StepKind {
     }
 
     @Override
-    public void run(Step step, StepContext run) throws InterruptedException {
+    public void run(Step step, StepContext run) {
         Pattern p = Pattern.compile(run.substitute(step.valueText()));
         during(step, run, text -> p.matcher(text).find(), "serial line matching /" + p.pattern() + "/");
     }
 
     /** Waits the step's period and fails on the first line in it that matches. */
-    static void during(Step step, StepContext run, Predicate<String> matching, String what) throws InterruptedException {
+    static void during(Step step, StepContext run, Predicate<String> matching, String what) {
         Duration period = step.duration("for", DEFAULT_FOR);
-        List<StepContext.Observed> found = run.serialDuring(period, matching);
-        if (!found.isEmpty()) {
-            throw run.failure("expected no " + what + " for " + Durations.format(period) + ", but saw: " + found.get(0).text());
+        Optional<Line> seen = run.serial().none(step.describe(), l -> matching.test(l.text()), period);
+        if (seen.isPresent()) {
+            throw run.failure("expected no " + what + " for " + Durations.format(period) + ", but saw: " + seen.get().text());
         }
     }
 }

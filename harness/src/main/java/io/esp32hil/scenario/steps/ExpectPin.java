@@ -18,11 +18,11 @@ final class ExpectPin extends StepKind {
     }
 
     @Override
-    public void run(Step step, StepContext run) throws InterruptedException {
+    public void run(Step step, StepContext run) {
         int pin = step.integer("pin", 0);
         int want = step.integer("value", 0);
         Duration within = step.duration("within", DEFAULT_WITHIN);
-        if (!run.awaitCondition(() -> run.bench().readPin(pin) == want, within)) {
+        if (!run.waits().until(step.describe(), within, () -> run.bench().readPin(pin) == want)) {
             int seen = run.bench().readPin(pin);
             throw run.failure("pin " + pin + " is " + (seen < 0 ? "not driven" : seen) + ", expected " + want + " within " + Durations.format(within));
         }

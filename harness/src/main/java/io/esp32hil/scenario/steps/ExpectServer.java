@@ -43,7 +43,7 @@ final class ExpectServer extends StepKind {
         ServerEvent.Kind kind = ServerEvent.Kind.of(step.valueText());
         Map<String, Object> where = step.map("where");
         Duration within = step.duration("within", DEFAULT_WITHIN);
-        ServerEvent e = run.awaitServerEvent(ev -> ev.kind() == kind && Where.holds(ev.fields(), where, run::substitute), kind.id(), within)
+        ServerEvent e = run.serverEvents().await(step.describe(), ev -> ev.kind() == kind && Where.holds(ev.fields(), where, run::substitute), within)
                 .orElseThrow(() -> run.failure("no server event '" + kind.id() + "'" + Where.text(where) + " within " + Durations.format(within)));
         run.mark(step, e.nanos());
     }

@@ -58,7 +58,7 @@ final class Heap extends StepKind {
     }
 
     @Override
-    public void run(Step step, StepContext run) throws InterruptedException {
+    public void run(Step step, StepContext run) {
         String name = step.valueText();
         Optional<HeapReading> live = run.device().liveHeap();
         HeapReading h = live.isPresent() ? live.get() : atTheRepl(run);
@@ -83,7 +83,7 @@ final class Heap extends StepKind {
      * says it is ready again (the profile's {@code ready} event), so that the scenario goes on as on a
      * target that reads the heap without stopping it.
      */
-    private static HeapReading atTheRepl(StepContext run) throws InterruptedException {
+    private static HeapReading atTheRepl(StepContext run) {
         RawRepl repl = run.device().interruptToRepl();
         repl.execOrThrow("import gc\ngc.collect()");
         String out = repl.execOrThrow(AT_THE_REPL).strip();
@@ -92,7 +92,8 @@ final class Heap extends StepKind {
         run.expectReboot();
         run.note("heap read at the REPL; restarted by " + run.device().reset().description());
         String ready = run.profile().ready();
-        if (ready != null && run.awaitSerial(text -> run.profile().events().get(ready).matcher(text).find(), READY_AFTER_RESTART).isEmpty()) {
+        if (ready != null && run.serial().await("the firmware's '" + ready + "' after the heap step", l -> run.profile().events().get(ready).matcher(l.text()).find(),
+                READY_AFTER_RESTART).isEmpty()) {
             throw run.failure("the firmware did not report '" + ready + "' within " + Durations.format(READY_AFTER_RESTART)
                     + " after the heap step restarted it");
         }

@@ -8,21 +8,18 @@ import io.esp32hil.scenario.FirmwareProfile;
 import io.esp32hil.scenario.Step;
 import io.esp32hil.server.ServerEvent;
 import io.esp32hil.server.TestServer;
-import java.time.Duration;
+import io.esp32hil.observe.Cursor;
+import io.esp32hil.observe.Line;
+import io.esp32hil.observe.Waits;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 
 /**
  * The running scenario as a step sees it: the board, the server side, what was observed so far, and
  * the ways to wait. Every wait ends early when a tripwire fires or the board goes away.
  */
 public interface StepContext {
-    /** A line seen (serial or backend log) and when, on the run's clock. */
-    record Observed(long nanos, String text) {}
-
     FirmwareProfile profile();
 
     Device device();
@@ -46,23 +43,17 @@ public interface StepContext {
 
     Map<String, Double> metrics();
 
-    /** The next serial line that matches, from where the last wait stopped, or nothing within the time. */
-    Optional<Observed> awaitSerial(Predicate<String> matching, Duration within) throws InterruptedException;
+    /** The board's serial lines, from where the last wait on them stopped. */
+    Cursor<Line> serial();
 
-    /** Waits out the period (one of the scenario's own waits) and returns the serial lines that matched in it. */
-    List<Observed> serialDuring(Duration period, Predicate<String> matching) throws InterruptedException;
+    /** The server's own log (a backend's output, the built-in server's events as server.log shows them), from where the last wait stopped. */
+    Cursor<Line> backendLog();
 
-    /** The next line of the server's own log (a backend's output, the built-in server's events) that matches. */
-    Optional<Observed> awaitBackendLog(Predicate<String> matching, Duration within) throws InterruptedException;
+    /** The built-in test server's events, from where the last wait stopped; only a run with the built-in server has them. */
+    Cursor<ServerEvent> serverEvents();
 
-    /** The next event of the built-in server that matches. */
-    Optional<ServerEvent> awaitServerEvent(Predicate<ServerEvent> matching, String what, Duration within);
-
-    /** Polls the condition until it holds, or false when the time is up. */
-    boolean awaitCondition(BooleanSupplier condition, Duration within) throws InterruptedException;
-
-    /** Waits the time out (one of the scenario's own waits, counted toward the floor). */
-    void pause(Duration d) throws InterruptedException;
+    /** The run's way to wait on anything else (a pin, the passing of time), ended early by the tripwires like every wait. */
+    Waits waits();
 
     /** The failure of a step, its message followed by what the board and server did last. */
     StepFailed failure(String message);

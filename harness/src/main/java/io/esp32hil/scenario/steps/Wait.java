@@ -19,7 +19,7 @@ final class Wait extends StepKind {
     }
 
     @Override
-    public void run(Step step, StepContext run) throws InterruptedException {
-        run.pause(Durations.parse(step.valueText()));
+    public void run(Step step, StepContext run) {
+        run.waits().pause(step.describe(), Durations.parse(step.valueText()));
     }
 }
