@@ -28,7 +28,8 @@ public final class Steps {
             new Assert(),
             new Heap(),
             new Proxy(),
-            new ExpectBackendLog());
+            new ExpectBackendLog(),
+            new ExpectLogQuiet());
     private static final Map<String, StepKind> BY_NAME = new LinkedHashMap<>();
 
     static {
