@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -33,7 +34,7 @@ import org.testcontainers.utility.DockerImageName;
  * }
  * }</pre>
  */
-public final class ContainerBackend implements AutoCloseable {
+public final class ContainerBackend implements Backend {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(\\w+)}");
     private static final int TAIL = 15;
 
@@ -167,7 +168,29 @@ public final class ContainerBackend implements AutoCloseable {
         return log;
     }
 
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public String url(String host, int port) {
+        return io.esp32hil.server.TestServer.url(false, host, port, spec.path());
+    }
+
+    @Override
+    public void onLog(java.util.function.Consumer<io.esp32hil.observe.Line> listener) {
+        log.onLine(listener);
+    }
+
+    /** Its last log lines, each marked as the container's. */
+    @Override
+    public List<String> tail(int n) {
+        return log.tail(n).stream().map(l -> "  | " + l).toList();
+    }
+
     /** Where the server's WebSocket port is reached from this machine. */
+    @Override
     public InetSocketAddress address() {
         return new InetSocketAddress(container.getHost(), container.getMappedPort(spec.port()));
     }
@@ -177,6 +200,7 @@ public final class ContainerBackend implements AutoCloseable {
     }
 
     /** Sends a server action's command line, its template filled from values, to the control port. */
+    @Override
     public String command(String action, Map<String, ?> values) {
         String template = spec.commands().get(action);
         if (template == null) {

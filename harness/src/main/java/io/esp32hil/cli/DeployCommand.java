@@ -1,9 +1,7 @@
 package io.esp32hil.cli;
 
 import io.esp32hil.deploy.Deployer;
-import io.esp32hil.deploy.FirmwareBundle;
-import io.esp32hil.device.SerialDevice;
-import java.util.LinkedHashMap;
+import io.esp32hil.rig.Rig;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -22,12 +20,10 @@ final class DeployCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         checkUrl(url);
         Suite suite = Suite.locate();
-        try (SerialDevice device = bench.open(suite, "deploy")) {
-            Map<String, Object> config = new LinkedHashMap<>();
-            config.put("WIFI_SSID", device.network().ssid());
-            config.put("WIFI_PASSWORD", device.network().password());
-            config.put("WS_URL", url);
-            Deployer.Result r = Deployer.deploy(device, FirmwareBundle.of(suite.home().resolve("firmware")).config(config).files());
+        Rig rig = Rig.builder().board(bench.open(suite, "deploy")).externalServer(url)
+                .firmware(suite.home().resolve("firmware"), Map.of(), Map.of(), null).build();
+        try (rig) {
+            Deployer.Result r = rig.start().deployment().orElseThrow();
             System.out.println("hil: wrote " + (r.written().isEmpty() ? "nothing" : String.join(", ", r.written())) + "; unchanged: "
                     + (r.unchanged().isEmpty() ? "none" : String.join(", ", r.unchanged())) + "; restarted by " + r.reset().description());
         }

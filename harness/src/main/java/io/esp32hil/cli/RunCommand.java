@@ -6,7 +6,7 @@ import io.esp32hil.engine.RunProgress;
 import io.esp32hil.engine.ScenarioResult;
 import io.esp32hil.engine.Status;
 import io.esp32hil.engine.SuiteRunner;
-import io.esp32hil.engine.Target;
+import io.esp32hil.rig.Target;
 import io.esp32hil.report.ReportWriter;
 import io.esp32hil.report.RunInfo;
 import io.esp32hil.scenario.Scenario;

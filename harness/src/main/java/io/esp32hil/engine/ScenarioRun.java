@@ -1,17 +1,17 @@
 package io.esp32hil.engine;
 
+import io.esp32hil.backend.Backend;
 import io.esp32hil.backend.BackendSpec;
-import io.esp32hil.backend.ContainerBackend;
 import io.esp32hil.backend.FaultProxy;
-import io.esp32hil.deploy.Deployer;
+import io.esp32hil.device.BenchControl;
+import io.esp32hil.device.Device;
 import io.esp32hil.observe.Clock;
 import io.esp32hil.observe.Cursor;
 import io.esp32hil.observe.EventStream;
 import io.esp32hil.observe.Line;
 import io.esp32hil.observe.Waits;
-import io.esp32hil.deploy.FirmwareBundle;
-import io.esp32hil.device.BenchControl;
-import io.esp32hil.device.Device;
+import io.esp32hil.rig.Rig;
+import io.esp32hil.rig.Target;
 import io.esp32hil.scenario.FirmwareProfile;
 import io.esp32hil.scenario.Scenario;
 import io.esp32hil.scenario.Step;
@@ -19,16 +19,12 @@ import io.esp32hil.scenario.steps.StepContext;
 import io.esp32hil.scenario.steps.StepFailed;
 import io.esp32hil.secrets.Secrets;
 import io.esp32hil.server.ServerEvent;
-import io.esp32hil.server.TestServer;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -38,7 +34,6 @@ import java.util.regex.Pattern;
  */
 final class ScenarioRun implements StepContext {
     static final int TAIL = 15;
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)}");
 
     /** The board went away under the scenario (its simulator died): an infrastructure error, not the firmware's failure. */
     static final class BoardGone extends RuntimeException {
@@ -49,8 +44,6 @@ final class ScenarioRun implements StepContext {
 
     final Scenario scenario;
     private final FirmwareProfile profile;
-    private final Path firmwareDir;
-    private final Map<String, Object> baseConfig;
     private final Target target;
     private final Path logDir;
     final Secrets secrets = new Secrets();
@@ -62,11 +55,9 @@ final class ScenarioRun implements StepContext {
     private final Cursor<Line> serial;
     private final Cursor<Line> backendLog;
     private Cursor<ServerEvent> serverEvents;
-    final ServerSide serverSide;
+    final Rig rig;
     private final Map<String, Long> marks = new LinkedHashMap<>();
     final Map<String, Double> metrics = new LinkedHashMap<>();
-    private final Map<String, String> vars = new LinkedHashMap<>();
-    private volatile Map<String, Object> shownConfig = Map.of();
     private volatile Device device;
     private volatile String tripped;
     private volatile boolean armed;
@@ -84,8 +75,6 @@ final class ScenarioRun implements StepContext {
             Path logDir, long start) {
         this.scenario = scenario;
         this.profile = profile;
-        this.firmwareDir = firmwareDir;
-        this.baseConfig = baseConfig;
         this.target = target;
         this.logDir = logDir;
         this.clock = Clock.wallFrom(start);
@@ -94,35 +83,29 @@ final class ScenarioRun implements StepContext {
         waits.failFast(this::checkTripwire);
         this.serial = lines.cursor(waits);
         this.backendLog = backendLines.cursor(waits);
-        this.serverSide = new ServerSide(scenario, backend, logDir, clock, timeline, secrets, backendLines);
+        this.rig = Rig.builder().logDir(logDir).clock(clock).secrets(secrets).backend(backend).server(scenario.server()).proxy(scenario.usesProxy())
+                .board(target, scenario.name()).firmware(firmwareDir, baseConfig, scenario.config(), scenario.app()).beforeBoardOff(this::keepFlash)
+                .build();
+        rig.notes().subscribe(l -> timeline.add(l.nanos(), "harness", l.text(), null));
+        rig.serial().subscribe(l -> onSerialLine(l.nanos(), l.text()));
     }
 
     void execute() throws InterruptedException {
-        Optional<Device.Network> known = target.network();
-        if (known.isPresent()) {
-            // A simulated board: its network is known before it exists, so it powers on with the
-            // whole firmware in its flash and boots once, as a board flashed with it does.
-            Map<String, byte[]> files = firmwareFor(known.get());
-            device = target.open(scenario.name(), logDir, files, secrets, clock);
-            device.console().onLine(this::onSerialLine);
-            note("powered on with the firmware in its flash (" + files.size() + " files)");
-        } else {
-            device = target.open(scenario.name(), logDir, FirmwareBundle.library(firmwareDir), secrets, clock);
-            device.console().onLine(this::onSerialLine);
-            Map<String, byte[]> files = firmwareFor(device.network());
-            rebootsExpected.incrementAndGet();
-            // the raw REPL's exchange (the reset's too) stays in the serial logs; the report shows the
-            // deployment as one entry. The restarted board's first lines come after the reset returns.
-            deploying = true;
-            Deployer.Result deployed;
-            try {
-                deployed = Deployer.deploy(device, files);
-            } finally {
-                deploying = false;
-            }
-            note("deployed " + deployed.written().size() + " files, " + deployed.unchanged().size() + " unchanged; restarted by "
-                    + deployed.reset().description());
+        if (target.network().isEmpty()) {
+            rebootsExpected.incrementAndGet(); // the deployment restarts the board
         }
+        rig.start();
+        device = rig.device();
+        Backend backend = rig.backend().orElseThrow();
+        backend.testServer().ifPresentOrElse(server -> server.log().onEvent(e -> {
+            timeline.add(e.nanos(), "server", e.describe(), e.kind().id());
+            backendLines.add(new Line(e.nanos(), e.describe()));
+        }), () -> backend.onLog(line -> {
+            timeline.add(line.nanos(), "backend", line.text(), null);
+            backendLines.add(line);
+        }));
+        rig.proxy().ifPresent(p -> p.log().onLine(line -> timeline.add(line.nanos(), "proxy", line.text(), null)));
+        rig.backendStartMs().ifPresent(ms -> metrics.put("backend_start_ms", ms));
         armed = true;
         stepsStarted = clock.now();
         runSteps(scenario.steps());
@@ -130,63 +113,19 @@ final class ScenarioRun implements StepContext {
         stepsEnded = clock.now();
     }
 
-    /** Starts the server for a board on this network and returns the firmware's files, config.py written for it. */
-    private Map<String, byte[]> firmwareFor(Device.Network net) {
-        secrets.add(net.password());
-        // A board on this machine reaches loopback; a bench board needs the LAN interface.
-        String bind = net.serverHost().startsWith("127.") || net.serverHost().equals("localhost") ? "127.0.0.1" : "0.0.0.0";
-        String url = serverSide.start(bind, net.serverHost(), metrics);
-        note("the board reaches " + serverSide.describe() + " at " + url + (serverSide.proxy() != null ? " (through the fault proxy)" : ""));
-        vars.put("server_url", url);
-        vars.put("server_host", net.serverHost());
-        vars.put("server_port", String.valueOf(URI.create(url).getPort()));
-        vars.put("ssid", net.ssid());
-        vars.put("backend", serverSide.backendName());
-        Map<String, Object> config = new LinkedHashMap<>(baseConfig);
-        config.put("WIFI_SSID", net.ssid());
-        config.put("WIFI_PASSWORD", net.password());
-        config.put("WS_URL", url);
-        serverSide.tlsFingerprint().ifPresent(f -> config.put("TLS_FINGERPRINT", f));
-        scenario.config().forEach((k, v) -> config.put(k, v instanceof String s ? substitute(s) : v));
-        secrets.addSettings(config);
-        shownConfig = secrets.redactSettings(config);
-        FirmwareBundle bundle = FirmwareBundle.of(firmwareDir).config(config);
-        if (scenario.app() != null) {
-            bundle.add("main.py", firmwareDir.resolve(scenario.app()));
-        }
-        return bundle.files();
-    }
-
-    /** The board off (its flash kept for the report first), then the server side. */
     void close() {
-        Device d = device;
-        if (d != null) {
-            d.temporaryFlash().ifPresent(this::keepFlash); // as the scenario left it, before the board takes it away
+        rig.close();
+    }
+
+    /** The board's flash into the report, redacted, as the scenario left it. */
+    private void keepFlash(Device d) {
+        d.temporaryFlash().ifPresent(flash -> {
             try {
-                d.close();
-            } catch (RuntimeException e) {
-                note("closing the board failed: " + e.getMessage());
+                FlashCopy.save(flash, logDir.resolve("flash"), secrets, rig.shownConfig());
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                note("the board's flash could not be copied into the report: " + e.getMessage());
             }
-            d.temporaryFlash().filter(java.nio.file.Files::exists).ifPresent(ScenarioRun::removeFlash);
-        }
-        serverSide.close();
-    }
-
-    private void keepFlash(Path flash) {
-        try {
-            FlashCopy.save(flash, logDir.resolve("flash"), secrets, shownConfig);
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            note("the board's flash could not be copied into the report: " + e.getMessage());
-        }
-    }
-
-    /** The simulator removes its temporary flash when it powers off; one it could not (killed) goes here: it holds credentials. */
-    private static void removeFlash(Path flash) {
-        try {
-            RunFolder.deleteTree(flash);
-        } catch (java.io.IOException e) {
-            System.err.println("hil: cannot remove the simulated board's flash " + flash + ": " + io.esp32hil.scenario.FileErrors.plain(e));
-        }
+        });
     }
 
     private void onSerialLine(long nanos, String line) {
@@ -273,12 +212,7 @@ final class ScenarioRun implements StepContext {
 
     @Override
     public String substitute(String s) {
-        Matcher m = VARIABLE.matcher(s);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(sb, Matcher.quoteReplacement(vars.getOrDefault(m.group(1), m.group())));
-        }
-        return m.appendTail(sb).toString();
+        return rig.substitute(s);
     }
 
     @Override
@@ -312,7 +246,7 @@ final class ScenarioRun implements StepContext {
     @Override
     public Cursor<ServerEvent> serverEvents() {
         if (serverEvents == null) {
-            serverEvents = serverSide.testServer().orElseThrow().log().stream().cursor(waits);
+            serverEvents = backend().testServer().orElseThrow().log().stream().cursor(waits);
         }
         return serverEvents;
     }
@@ -332,23 +266,18 @@ final class ScenarioRun implements StepContext {
         for (Line l : lines.tail(TAIL)) {
             sb.append("  | ").append(l.text()).append('\n');
         }
-        serverSide.describeLast(sb, TAIL, device == null ? logDir : device.console().logPath());
+        rig.describeLast(sb, TAIL, logDir, device == null ? logDir : device.console().logPath());
         return sb.toString();
     }
 
     @Override
-    public Optional<TestServer> testServer() {
-        return serverSide.testServer();
-    }
-
-    @Override
-    public Optional<ContainerBackend> container() {
-        return serverSide.container();
+    public Backend backend() {
+        return rig.backend().orElseThrow();
     }
 
     @Override
     public FaultProxy proxy() {
-        return serverSide.proxy();
+        return rig.proxy().orElseThrow();
     }
 
 }

@@ -1,5 +1,6 @@
 package io.esp32hil.engine;
 
+import io.esp32hil.rig.Target;
 import io.esp32hil.backend.BackendSpec;
 import io.esp32hil.device.Capability;
 import io.esp32hil.scenario.Durations;
@@ -123,6 +124,6 @@ public final class ScenarioRunner {
                 : new ScenarioResult.FailedStep(run.currentIndex, run.current.line(), run.current.describe());
         return new ScenarioResult(scenario.name(), scenario.description(), scenario.file(), scenario.tags(), target.name(), backend.name(), repetition,
                 status, start, Duration.ofNanos(System.nanoTime() - start), run.secrets.redact(message), failed, run.lines.tail(ScenarioRun.TAIL).stream().map(io.esp32hil.observe.Line::text).toList(),
-                run.serverSide.tail(ScenarioRun.TAIL), Map.copyOf(run.metrics), run.timeline.entries(), logDir);
+                run.rig.serverTail(ScenarioRun.TAIL), Map.copyOf(run.metrics), run.timeline.entries(), logDir);
     }
 }

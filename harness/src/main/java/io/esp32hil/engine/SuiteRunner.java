@@ -1,5 +1,6 @@
 package io.esp32hil.engine;
 
+import io.esp32hil.rig.Target;
 import io.esp32hil.scenario.Scenario;
 import java.io.PrintStream;
 import java.nio.file.Path;

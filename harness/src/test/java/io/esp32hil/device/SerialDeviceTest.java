@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.esp32hil.cli.Suite;
 import io.esp32hil.engine.ScenarioResult;
-import io.esp32hil.engine.SerialTarget;
+import io.esp32hil.rig.SerialTarget;
 import io.esp32hil.engine.Status;
 import io.esp32hil.engine.SuiteRunner;
 import io.esp32hil.repl.ReplException;

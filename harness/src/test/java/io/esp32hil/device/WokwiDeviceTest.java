@@ -7,7 +7,7 @@ import io.esp32hil.cli.Suite;
 import io.esp32hil.engine.ScenarioResult;
 import io.esp32hil.engine.Status;
 import io.esp32hil.engine.SuiteRunner;
-import io.esp32hil.engine.WokwiTarget;
+import io.esp32hil.rig.WokwiTarget;
 import io.esp32hil.repl.ReplException;
 import io.esp32hil.scenario.Scenario;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.esp32hil.engine;
 
+import io.esp32hil.rig.Target;
+import io.esp32hil.rig.SimTarget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.esp32hil.device.Capability;

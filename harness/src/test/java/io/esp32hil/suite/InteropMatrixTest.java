@@ -7,7 +7,7 @@ import io.esp32hil.backend.Docker;
 import io.esp32hil.cli.Suite;
 import io.esp32hil.engine.Job;
 import io.esp32hil.engine.ScenarioResult;
-import io.esp32hil.engine.SimTarget;
+import io.esp32hil.rig.SimTarget;
 import io.esp32hil.engine.Status;
 import io.esp32hil.engine.SuiteRunner;
 import io.esp32hil.report.ReportWriter;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.esp32hil.cli.Suite;
 import io.esp32hil.engine.ScenarioResult;
-import io.esp32hil.engine.Targets;
+import io.esp32hil.rig.Targets;
 import io.esp32hil.engine.Status;
 import io.esp32hil.engine.SuiteRunner;
 import io.esp32hil.report.ReportWriter;

@@ -27,7 +27,7 @@ final class ExpectBackendLog extends StepKind {
         Pattern p = Pattern.compile(run.substitute(step.valueText()));
         Duration within = step.duration("within", DEFAULT_WITHIN);
         Line hit = run.backendLog().await(step.describe(), l -> p.matcher(l.text()).find(), within)
-                .orElseThrow(() -> run.failure("no " + (run.testServer().isPresent() ? "server event" : "backend log line") + " matching /"
+                .orElseThrow(() -> run.failure("no " + (run.backend().testServer().isPresent() ? "server event" : "backend log line") + " matching /"
                         + p.pattern() + "/ within " + Durations.format(within)));
         run.mark(step, hit.nanos());
     }

@@ -40,11 +40,11 @@ final class Send extends StepKind {
 
     @Override
     public void run(Step step, StepContext run) {
-        if (run.container().isPresent()) {
-            run.note("backend command: " + run.container().get().command("send", Map.of("text", run.substitute(step.text("text")))));
+        if (run.backend().testServer().isEmpty()) {
+            run.note("backend command: " + run.backend().command("send", Map.of("text", run.substitute(step.text("text")))));
             return;
         }
-        TestServer server = run.testServer().orElseThrow();
+        TestServer server = run.backend().testServer().get();
         if (step.args().containsKey("text")) {
             String text = run.substitute(step.text("text"));
             if (step.args().containsKey("fragments")) {

@@ -49,11 +49,11 @@ final class ServerAction extends StepKind {
 
     @Override
     public void run(Step step, StepContext run) {
-        if (run.container().isPresent()) {
-            run.note("backend command: " + run.container().get().command(step.valueText(), step.args()));
+        if (run.backend().testServer().isEmpty()) {
+            run.note("backend command: " + run.backend().command(step.valueText(), step.args()));
             return;
         }
-        TestServer server = run.testServer().orElseThrow();
+        TestServer server = run.backend().testServer().get();
         switch (step.valueText()) {
             case "close" -> server.closeAll(step.integer("code", 1000), step.text("reason") == null ? "" : step.text("reason"));
             case "drop" -> server.dropAll();

@@ -1,19 +1,17 @@
 package io.esp32hil.scenario.steps;
 
-import io.esp32hil.backend.ContainerBackend;
+import io.esp32hil.backend.Backend;
 import io.esp32hil.backend.FaultProxy;
 import io.esp32hil.device.BenchControl;
 import io.esp32hil.device.Device;
 import io.esp32hil.scenario.FirmwareProfile;
 import io.esp32hil.scenario.Step;
 import io.esp32hil.server.ServerEvent;
-import io.esp32hil.server.TestServer;
 import io.esp32hil.observe.Cursor;
 import io.esp32hil.observe.Line;
 import io.esp32hil.observe.Waits;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The running scenario as a step sees it: the board, the server side, what was observed so far, and
@@ -60,11 +58,8 @@ public interface StepContext {
 
     void runSteps(List<Step> steps) throws InterruptedException;
 
-    /** The built-in test server, when it serves this run. */
-    Optional<TestServer> testServer();
-
-    /** The container backend, when one serves this run. */
-    Optional<ContainerBackend> container();
+    /** What serves the board: the built-in test server or a container backend. */
+    Backend backend();
 
     /** The fault proxy in front of the server; there is one whenever a step {@link StepKind#usesProxy() uses} it. */
     FaultProxy proxy();

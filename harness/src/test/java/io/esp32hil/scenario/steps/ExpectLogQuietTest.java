@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.esp32hil.engine.ScenarioResult;
 import io.esp32hil.engine.ScenarioRunner;
-import io.esp32hil.engine.SimTarget;
+import io.esp32hil.rig.SimTarget;
 import io.esp32hil.engine.Status;
 import io.esp32hil.scenario.FirmwareProfile;
 import io.esp32hil.scenario.ScenarioLoader;

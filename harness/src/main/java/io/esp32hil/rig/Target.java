@@ -1,4 +1,4 @@
-package io.esp32hil.engine;
+package io.esp32hil.rig;
 
 import io.esp32hil.device.Capability;
 import io.esp32hil.device.Device;
