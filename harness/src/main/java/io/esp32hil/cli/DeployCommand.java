@@ -21,7 +21,7 @@ final class DeployCommand implements Callable<Integer> {
         checkUrl(url);
         Suite suite = Suite.locate();
         Rig rig = Rig.builder().board(bench.open(suite, "deploy")).externalServer(url)
-                .firmware(suite.home().resolve("firmware"), Map.of(), Map.of(), null).build();
+                .firmware(suite.profile().layout(), suite.home().resolve("firmware"), Map.of(), Map.of(), null).build();
         try (rig) {
             Deployer.Result r = rig.start().deployment().orElseThrow();
             System.out.println("hil: wrote " + (r.written().isEmpty() ? "nothing" : String.join(", ", r.written())) + "; unchanged: "

@@ -1,5 +1,6 @@
 package io.esp32hil.deploy;
 
+import io.esp32hil.scenario.FirmwareLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,37 +21,31 @@ public final class FirmwareBundle {
     private FirmwareBundle() {}
 
     /**
-     * The client, ws_config.py, boot.py and main.py from a firmware folder laid out like this
-     * repository's: what a frozen build carries (the client and its frozen settings) plus the
-     * manual-upload entry points, so a broken ws_config.py fails the suite as it would fail a build.
-     * The client is compiled to websocket_client.mpy where an mpy-cross can be had (see {@link
-     * MpyCross}: compiling it needs more heap than an ESP32 without PSRAM has), else it is source.
+     * The firmware's files as its profile lays them out, from its folder, with the .py files it marks
+     * compiled to .mpy where an mpy-cross can be had (see {@link MpyCross}: compiling the client needs
+     * more heap than an ESP32 without PSRAM has), else as source.
      */
-    public static FirmwareBundle of(Path firmwareDir) {
+    public static FirmwareBundle of(FirmwareLayout layout, Path firmwareDir) {
         FirmwareBundle b = new FirmwareBundle();
-        Path client = firmwareDir.resolve("ports/esp32/modules/websocket_client.py");
-        Optional<MpyCross> compiler = MpyCross.find();
-        if (compiler.isPresent()) {
-            b.add(CLIENT_MPY, compiler.get().compile("websocket_client.py", read(client)));
-        } else {
-            b.add("websocket_client.py", client);
-        }
-        b.add("ws_config.py", firmwareDir.resolve("ports/esp32/modules/ws_config.py"));
-        b.add("boot.py", firmwareDir.resolve("esp32_websocket_client/boot.py"));
-        b.add("main.py", firmwareDir.resolve("esp32_websocket_client/main.py"));
+        Optional<MpyCross> compiler = layout.compile().isEmpty() ? Optional.empty() : MpyCross.find();
+        layout.files().forEach((board, local) -> {
+            if (compiler.isPresent() && layout.compile().contains(board) && board.endsWith(".py")) {
+                String name = board.substring(board.lastIndexOf('/') + 1);
+                b.add(board.replaceFirst("\\.py$", ".mpy"), compiler.get().compile(name, read(firmwareDir.resolve(local))));
+            } else {
+                b.add(board, firmwareDir.resolve(local));
+            }
+        });
         return b;
     }
 
-    private static final String CLIENT_MPY = "websocket_client.mpy";
-
     /**
-     * The modules of a firmware folder that start nothing at boot (the client and its frozen settings):
-     * what a board flashed with this firmware already holds, before a run writes boot.py, main.py and
-     * config.py.
+     * The files of the profile's library (modules that start nothing at boot): what a board flashed
+     * with this firmware already holds, before a run writes the rest and config.py.
      */
-    public static Map<String, byte[]> library(Path firmwareDir) {
-        Map<String, byte[]> all = new LinkedHashMap<>(of(firmwareDir).files());
-        all.keySet().retainAll(java.util.Set.of(CLIENT_MPY, "websocket_client.py", "ws_config.py"));
+    public static Map<String, byte[]> library(FirmwareLayout layout, Path firmwareDir) {
+        Map<String, byte[]> all = new LinkedHashMap<>(of(layout, firmwareDir).files());
+        all.keySet().removeIf(f -> !layout.library().contains(f) && !layout.library().contains(f.replaceFirst("\\.mpy$", ".py")));
         return Map.copyOf(all);
     }
 

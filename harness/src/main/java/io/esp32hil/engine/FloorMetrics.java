@@ -1,13 +1,14 @@
 package io.esp32hil.engine;
 
 import io.esp32hil.scenario.FirmwareProfile;
+import io.esp32hil.scenario.FloorRule;
 import java.util.Map;
 
 /**
  * How long the steps took, and the floor under that: the time the scenario's design makes the board
- * wait (reconnect delays, ping interval and timeout before a dead link is declared, Wi-Fi joins and
- * connection set-up as the profile's events report them) plus the scenario's own waits. Their ratio
- * shows how much the harness and simulator add on top.
+ * wait, as the profile's {@link FloorRule} reads its events (a firmware's joins, backoffs, and the
+ * time from its last sign of life until it declares a link dead), plus the scenario's own waits.
+ * Their ratio shows how much the harness and simulator add on top.
  */
 final class FloorMetrics {
     private FloorMetrics() {}
@@ -21,21 +22,20 @@ final class FloorMetrics {
         long end = stepsEnded != 0 ? stepsEnded : System.nanoTime();
         double floor = waitedMs;
         long lastAlive = stepsStarted;
+        FloorRule rule = profile.floor();
         for (Timeline.Entry e : timeline.entries()) {
-            if (!"serial".equals(e.source()) || e.event() == null) {
+            if (!"serial".equals(e.source()) || e.event() == null || e.nanos() < stepsStarted) {
                 continue;
             }
-            switch (e.event()) {
-                // a dead link can only be declared a ping interval plus a ping timeout after the last sign of life
-                case "connected", "pong_received" -> {
-                    lastAlive = Math.max(lastAlive, e.nanos());
-                    floor += e.nanos() > stepsStarted && e.event().equals("connected") ? number(profile, e, "ms") : 0;
-                }
-                case "ping_timeout" -> floor += e.nanos() > stepsStarted ? (e.nanos() - lastAlive) / 1e6 : 0;
-                // the backoff delay, and the time a Wi-Fi join or a connection took (network and server waits)
-                case "reconnect_scheduled" -> floor += e.nanos() < stepsStarted ? 0 : number(profile, e, "delay");
-                case "wifi_connected", "wifi_failed", "connect_failed" -> floor += e.nanos() < stepsStarted ? 0 : number(profile, e, "ms");
-                default -> { }
+            String field = rule.waits().get(e.event());
+            if (field != null) {
+                floor += number(profile, e, field);
+            }
+            if (rule.deadLink().contains(e.event())) {
+                floor += (e.nanos() - lastAlive) / 1e6;
+            }
+            if (rule.alive().contains(e.event())) {
+                lastAlive = Math.max(lastAlive, e.nanos());
             }
         }
         double steps = (end - stepsStarted) / 1e6;

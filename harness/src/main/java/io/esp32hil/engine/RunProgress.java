@@ -101,7 +101,8 @@ public final class RunProgress {
     private ScenarioResult notRun(Job job, int repetition, String message) {
         var s = job.scenario();
         return new ScenarioResult(s.name(), s.description(), s.file(), s.tags(), target, job.backend().name(), repetition, Status.NOT_RUN,
-                System.nanoTime(), Duration.ZERO, message, null, List.of(), List.of(), Map.of(), List.of(), null);
+                System.nanoTime(), Duration.ZERO, message, null, List.of(), List.of(), Map.of(), List.of(), null,
+                io.esp32hil.scenario.ConnectionStates.NONE);
     }
 
     private static final Comparator<Map.Entry<Task, ScenarioResult>> ORDER = Comparator

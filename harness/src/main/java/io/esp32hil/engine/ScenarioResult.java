@@ -1,11 +1,12 @@
 package io.esp32hil.engine;
 
+import io.esp32hil.scenario.ConnectionStates;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The outcome of one scenario run, with everything the reports show. */
+/** The outcome of one scenario run, with everything the reports show; {@code states} is how its firmware's connection is pictured. */
 public record ScenarioResult(
         String name,
         String description,
@@ -23,7 +24,8 @@ public record ScenarioResult(
         List<String> lastServerEvents,
         Map<String, Double> metrics,
         List<Timeline.Entry> timeline,
-        Path logDir) {
+        Path logDir,
+        ConnectionStates states) {
 
     /** The step a failed scenario stopped at: its line, how it reads, and what it waited for. */
     public record FailedStep(int index, int line, String step) {}

@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  */
 final class ScenarioRun implements StepContext {
     static final int TAIL = 15;
+    private static final java.time.Duration TRIPPED_QUIET = java.time.Duration.ofMillis(200);
+    private static final java.time.Duration TRIPPED_MOST = java.time.Duration.ofSeconds(1);
 
     /** The board went away under the scenario (its simulator died): an infrastructure error, not the firmware's failure. */
     static final class BoardGone extends RuntimeException {
@@ -84,7 +86,7 @@ final class ScenarioRun implements StepContext {
         this.serial = lines.cursor(waits);
         this.backendLog = backendLines.cursor(waits);
         this.rig = Rig.builder().logDir(logDir).clock(clock).secrets(secrets).backend(backend).server(scenario.server()).proxy(scenario.usesProxy())
-                .board(target, scenario.name()).firmware(firmwareDir, baseConfig, scenario.config(), scenario.app()).beforeBoardOff(this::keepFlash)
+                .board(target, scenario.name()).firmware(profile.layout(), firmwareDir, baseConfig, scenario.config(), scenario.app()).beforeBoardOff(this::keepFlash)
                 .build();
         rig.notes().subscribe(l -> timeline.add(l.nanos(), "harness", l.text(), null));
         rig.serial().subscribe(l -> onSerialLine(l.nanos(), l.text()));
@@ -155,8 +157,10 @@ final class ScenarioRun implements StepContext {
         }
     }
 
-    private void checkTripwire() {
+    private void checkTripwire() throws InterruptedException {
         if (tripped != null) {
+            // what set it off is usually the first line of several (a traceback): the message shows them all
+            lines.awaitQuiet(clock, TRIPPED_QUIET, TRIPPED_MOST);
             throw failure(tripped);
         }
         String gone = boardGone();

@@ -47,7 +47,7 @@ public final class ScenarioRunner {
     public ScenarioResult skipped(Scenario scenario, Target target, BackendSpec backend, Path runDir, int repetition, String why) {
         return new ScenarioResult(scenario.name(), scenario.description(), scenario.file(), scenario.tags(), target.name(), backend.name(), repetition,
                 Status.SKIPPED, System.nanoTime(), Duration.ZERO, why, null, List.of(), List.of(), Map.of(), List.of(),
-                runDir.resolve(dirName(scenario, backend, repetition)));
+                runDir.resolve(dirName(scenario, backend, repetition)), profile.states());
     }
 
     /** The scenario's folder in the run folder: its name (checked safe at load), {@code @backend}, {@code -repetition}. */
@@ -124,6 +124,6 @@ public final class ScenarioRunner {
                 : new ScenarioResult.FailedStep(run.currentIndex, run.current.line(), run.current.describe());
         return new ScenarioResult(scenario.name(), scenario.description(), scenario.file(), scenario.tags(), target.name(), backend.name(), repetition,
                 status, start, Duration.ofNanos(System.nanoTime() - start), run.secrets.redact(message), failed, run.lines.tail(ScenarioRun.TAIL).stream().map(io.esp32hil.observe.Line::text).toList(),
-                run.rig.serverTail(ScenarioRun.TAIL), Map.copyOf(run.metrics), run.timeline.entries(), logDir);
+                run.rig.serverTail(ScenarioRun.TAIL), Map.copyOf(run.metrics), run.timeline.entries(), logDir, profile.states());
     }
 }

@@ -99,7 +99,7 @@ public final class HilExtension implements ParameterResolver {
             settings(c.getRequiredTestClass(), config);
             settings(c.getRequiredTestMethod(), config);
             RigBuilder b = Rig.builder().logDir(logDir(c)).backend(spec).proxy(params.contains(FaultProxy.class))
-                    .firmware(suite.home().resolve("firmware"), ScenarioLoader.loadDefaults(suite.scenariosDir().resolve("defaults.yaml")), config, null);
+                    .firmware(suite.profile().layout(), suite.home().resolve("firmware"), ScenarioLoader.loadDefaults(suite.scenariosDir().resolve("defaults.yaml")), config, null);
             if (params.contains(Device.class)) {
                 b.board(Targets.fromSystemProperties(suite.home()), c.getRequiredTestMethod().getName());
             }

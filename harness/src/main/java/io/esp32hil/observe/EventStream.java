@@ -53,6 +53,23 @@ public final class EventStream<E extends Timed> {
         return List.copyOf(events);
     }
 
+    /**
+     * Waits until nothing new has arrived for the quiet period, or atMost has passed: a source that
+     * has finished what it was printing (a traceback's last line).
+     */
+    public synchronized void awaitQuiet(Clock clock, java.time.Duration quiet, java.time.Duration atMost) throws InterruptedException {
+        long end = clock.deadline(atMost);
+        while (true) {
+            long now = clock.now();
+            long quietFrom = events.isEmpty() ? now : events.get(events.size() - 1).nanos() + quiet.toNanos();
+            long until = Math.min(quietFrom, end);
+            if (now >= until) {
+                return;
+            }
+            wait(Math.max(1, (until - now) / 1_000_000));
+        }
+    }
+
     synchronized int size() {
         return events.size();
     }

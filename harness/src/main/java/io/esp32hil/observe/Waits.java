@@ -114,6 +114,10 @@ public final class Waits {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
+            if (e.getCause() instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("the wait was interrupted");
+            }
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -3,6 +3,7 @@ package io.esp32hil.report;
 import io.esp32hil.engine.ScenarioResult;
 import io.esp32hil.engine.Status;
 import io.esp32hil.engine.Timeline;
+import io.esp32hil.scenario.ConnectionStates;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,19 +18,6 @@ import java.util.Map;
  * harness steps. A run against several backends starts with their matrix.
  */
 final class HtmlReport {
-    /** Connection states drawn in the picture, from the firmware events that start them. */
-    private static final Map<String, String> STATE_BY_EVENT = Map.ofEntries(
-            Map.entry("wifi_connecting", "joining Wi-Fi"), Map.entry("wifi_connected", "Wi-Fi up"),
-            Map.entry("wifi_failed", "no Wi-Fi"), Map.entry("wifi_lost", "no Wi-Fi"),
-            Map.entry("connecting", "connecting"), Map.entry("connected", "connected"),
-            Map.entry("connect_failed", "disconnected"), Map.entry("closed", "disconnected"),
-            Map.entry("ping_timeout", "disconnected"), Map.entry("reconnect_scheduled", "waiting to reconnect"),
-            Map.entry("give_up", "stopped"), Map.entry("stopped", "stopped"), Map.entry("safe_mode", "stopped"));
-    private static final Map<String, String> COLOURS = Map.of(
-            "booting", "#c7c7c7", "joining Wi-Fi", "#9ecae1", "Wi-Fi up", "#6baed6", "no Wi-Fi", "#fd8d3c",
-            "connecting", "#fdd0a2", "connected", "#41ab5d", "disconnected", "#e34a33", "waiting to reconnect", "#fee391",
-            "stopped", "#636363");
-
     private HtmlReport() {}
 
     static String render(RunInfo run, List<ScenarioResult> results, Path reportDir) {
@@ -125,7 +113,9 @@ final class HtmlReport {
             h.append("<p>Metrics: ").append(esc(metrics(r))).append("</p>\n");
         }
         if (!r.timeline().isEmpty()) {
-            h.append(stateSvg(r));
+            if (r.states().initial().isPresent()) {
+                h.append(stateSvg(r));
+            }
             h.append("<details").append(r.status() == Status.PASSED ? "" : " open").append("><summary>timeline (").append(r.timeline().size())
                     .append(" entries)</summary><table class=\"tl\">\n");
             Timeline clock = new Timeline(r.startNanos());
@@ -138,16 +128,16 @@ final class HtmlReport {
         }
     }
 
-    /** The connection state over the scenario's time, as coloured bands on one axis. */
+    /** The connection state over the scenario's time, as coloured bands on one axis, in the states its firmware's profile declares. */
     static String stateSvg(ScenarioResult r) {
         double total = Math.max(0.001, r.duration().toNanos() / 1e9);
         Timeline clock = new Timeline(r.startNanos());
         List<double[]> bands = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        String state = "booting";
+        List<ConnectionStates.State> names = new ArrayList<>();
+        ConnectionStates.State state = r.states().initial().orElseThrow();
         double since = 0;
         for (Timeline.Entry e : r.timeline()) {
-            String next = "serial".equals(e.source()) && e.event() != null ? STATE_BY_EVENT.get(e.event()) : null;
+            ConnectionStates.State next = "serial".equals(e.source()) && e.event() != null ? r.states().startedBy(e.event()).orElse(null) : null;
             if (next != null && !next.equals(state)) {
                 double t = Math.min(total, Math.max(0, clock.seconds(e.nanos())));
                 bands.add(new double[] {since, t});
@@ -164,7 +154,7 @@ final class HtmlReport {
             double x0 = bands.get(i)[0] / total * width;
             double x1 = bands.get(i)[1] / total * width;
             s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"4\" width=\"%.1f\" height=\"22\" fill=\"%s\"><title>%s %.2f-%.2f s</title></rect>",
-                    x0, Math.max(0.5, x1 - x0), COLOURS.getOrDefault(names.get(i), "#ccc"), esc(names.get(i)), bands.get(i)[0], bands.get(i)[1]));
+                    x0, Math.max(0.5, x1 - x0), names.get(i).colour(), esc(names.get(i).name()), bands.get(i)[0], bands.get(i)[1]));
         }
         for (int tick = 0; tick <= 4; tick++) {
             double x = tick / 4.0 * (width - 1);
@@ -172,8 +162,8 @@ final class HtmlReport {
                     tick == 0 ? "start" : tick == 4 ? "end" : "middle", total * tick / 4));
         }
         s.append("</svg>\n<div class=\"legend\">");
-        names.stream().distinct().forEach(n -> s.append("<span><i class=\"sw\" style=\"background:").append(COLOURS.getOrDefault(n, "#ccc"))
-                .append("\"></i>").append(esc(n)).append("</span>"));
+        names.stream().distinct().forEach(n -> s.append("<span><i class=\"sw\" style=\"background:").append(n.colour())
+                .append("\"></i>").append(esc(n.name())).append("</span>"));
         return s.append("</div>\n").toString();
     }
 

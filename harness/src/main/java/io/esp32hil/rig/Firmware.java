@@ -2,6 +2,7 @@ package io.esp32hil.rig;
 
 import io.esp32hil.deploy.FirmwareBundle;
 import io.esp32hil.device.Device;
+import io.esp32hil.scenario.FirmwareLayout;
 import io.esp32hil.secrets.Secrets;
 import java.net.URI;
 import java.nio.file.Path;
@@ -22,20 +23,23 @@ final class Firmware {
     /** What was written: the settings, the values settings and scenarios refer to, and the files. */
     record Written(Map<String, Object> config, Map<String, String> variables, Map<String, byte[]> files) {}
 
+    private final FirmwareLayout layout;
     private final Path dir;
     private final Map<String, Object> base;
     private final Map<String, Object> settings;
     private final String app;
 
-    Firmware(Path dir, Map<String, Object> base, Map<String, Object> settings, String app) {
+    Firmware(FirmwareLayout layout, Path dir, Map<String, Object> base, Map<String, Object> settings, String app) {
+        this.layout = layout;
         this.dir = dir;
         this.base = base;
         this.settings = settings;
         this.app = app;
     }
 
-    Path dir() {
-        return dir;
+    /** What a board flashed with this firmware already holds. */
+    Map<String, byte[]> library() {
+        return FirmwareBundle.library(layout, dir);
     }
 
     /** The firmware for a board on this network that reaches its server at url; credentials become the run's secrets. */
@@ -54,7 +58,7 @@ final class Firmware {
         tlsFingerprint.ifPresent(f -> config.put("TLS_FINGERPRINT", f));
         settings.forEach((k, v) -> config.put(k, v instanceof String s ? substitute(s, vars) : v));
         secrets.addSettings(config);
-        FirmwareBundle bundle = FirmwareBundle.of(dir).config(config);
+        FirmwareBundle bundle = FirmwareBundle.of(layout, dir).config(config);
         if (app != null) {
             bundle.add("main.py", dir.resolve(app));
         }

@@ -5,10 +5,10 @@ import io.esp32hil.backend.BackendSpec;
 import io.esp32hil.backend.BuiltInBackend;
 import io.esp32hil.backend.ContainerBackend;
 import io.esp32hil.backend.FaultProxy;
-import io.esp32hil.deploy.FirmwareBundle;
 import io.esp32hil.device.Device;
 import io.esp32hil.observe.Clock;
 import io.esp32hil.observe.LineLog;
+import io.esp32hil.scenario.FirmwareLayout;
 import io.esp32hil.scenario.Scenario;
 import io.esp32hil.secrets.Secrets;
 import io.esp32hil.server.Behaviour;
@@ -35,6 +35,7 @@ public final class RigBuilder {
     private Target target;
     private String boardName = "board";
     private Device device;
+    private FirmwareLayout layout;
     private Path firmwareDir;
     private Map<String, Object> baseConfig = Map.of();
     private Map<String, Object> settings = Map.of();
@@ -97,8 +98,12 @@ public final class RigBuilder {
         return this;
     }
 
-    /** The firmware folder, the settings every run starts from, the run's own (${name} values filled in), and another main.py. */
-    public RigBuilder firmware(Path dir, Map<String, Object> base, Map<String, Object> settings, String app) {
+    /**
+     * The firmware: its files as the profile lays them out in the folder, the settings every run
+     * starts from, the run's own (${name} values filled in), and another main.py.
+     */
+    public RigBuilder firmware(FirmwareLayout layout, Path dir, Map<String, Object> base, Map<String, Object> settings, String app) {
+        this.layout = layout;
         this.firmwareDir = dir;
         this.baseConfig = base;
         this.settings = settings;
@@ -120,7 +125,7 @@ public final class RigBuilder {
     /** Starts everything; what started is stopped again if a later part fails. */
     private void startInto(Rig rig) {
         try {
-            Firmware firmware = firmwareDir == null ? null : new Firmware(firmwareDir, baseConfig, settings, app);
+            Firmware firmware = firmwareDir == null ? null : new Firmware(layout, firmwareDir, baseConfig, settings, app);
             Optional<Device.Network> known = device == null && target != null ? target.network() : Optional.empty();
             if (known.isPresent()) {
                 // A simulated board: its network is known before it exists, so it powers on with the
@@ -133,7 +138,7 @@ public final class RigBuilder {
             if (device != null) {
                 rig.watch(device);
             } else if (target != null) {
-                rig.open(target, boardName, logDir, firmware == null ? Map.of() : FirmwareBundle.library(firmware.dir()));
+                rig.open(target, boardName, logDir, firmware == null ? Map.of() : firmware.library());
             }
             Device.Network net = rig.device != null ? rig.device.network() : new Device.Network("", "", "127.0.0.1");
             Map<String, byte[]> files = serve(rig, net, firmware);

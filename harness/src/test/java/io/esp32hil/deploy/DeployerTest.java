@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DeployerTest {
     private static final Duration T = Duration.ofSeconds(20);
     private static final Path FIRMWARE = Path.of(System.getProperty("hil.firmware.dir", "../firmware"));
+    private static final io.esp32hil.scenario.FirmwareLayout LAYOUT = io.esp32hil.scenario.FirmwareProfile.load(FIRMWARE.resolve("hil-profile.yaml")).layout();
 
     @TempDir
     Path tmp;
@@ -39,13 +40,13 @@ class DeployerTest {
             io.esp32hil.repl.RawRepl repl = device.interruptToRepl(); // on the board's file system, as a user left it
             repl.put("websocket_client.py", "raise ImportError('the stale source ran')\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             repl.exit();
-            Deployer.Result first = Deployer.deploy(device, FirmwareBundle.of(FIRMWARE).config(config).files());
+            Deployer.Result first = Deployer.deploy(device, FirmwareBundle.of(LAYOUT, FIRMWARE).config(config).files());
             assertThat(first.written()).containsExactlyInAnyOrder(client, "ws_config.py", "boot.py", "main.py", "config.py");
             assertThat(first.reset()).isEqualTo(ResetMethod.HARDWARE_LINE);
             device.console().expect("[ws] connected url=" + server.url(), T);
             server.log().await(e -> e.kind() == Kind.OPEN, "open", T);
 
-            Deployer.Result same = Deployer.deploy(device, FirmwareBundle.of(FIRMWARE).config(config).files());
+            Deployer.Result same = Deployer.deploy(device, FirmwareBundle.of(LAYOUT, FIRMWARE).config(config).files());
             assertThat(same.written()).isEmpty();
             assertThat(same.unchanged()).hasSize(5);
             assertThat(device.console().text()).contains("[ws] stopped reason=interrupted");
@@ -53,7 +54,7 @@ class DeployerTest {
             server.log().await(e -> e.kind() == Kind.OPEN && e.connection() == 2, "a second connection", T);
 
             config.put("PING_INTERVAL_MS", 5000);
-            Deployer.Result changed = Deployer.deploy(device, FirmwareBundle.of(FIRMWARE).config(config).files());
+            Deployer.Result changed = Deployer.deploy(device, FirmwareBundle.of(LAYOUT, FIRMWARE).config(config).files());
             assertThat(changed.written()).containsExactly("config.py");
             device.console().expect("[ws] connected url=", T); // and every time the client ran, not the stale source
             String listing = device.interruptToRepl().execOrThrow("import os\nprint(sorted(os.listdir()))");

@@ -30,7 +30,7 @@ class RunProgressTest {
     private static ScenarioResult passed(RunProgress.Task t) {
         var s = t.job().scenario();
         return new ScenarioResult(s.name(), "", s.file(), List.of(), "sim", "java", t.repetition(), Status.PASSED, 0, Duration.ZERO, null, null,
-                List.of(), List.of(), Map.of(), List.of(), null);
+                List.of(), List.of(), Map.of(), List.of(), null, io.esp32hil.scenario.ConnectionStates.NONE);
     }
 
     @Test

@@ -34,7 +34,7 @@ final class Firmware {
     static void deployLibrary(Path flash, Map<String, Object> config) {
         try {
             Files.createDirectories(flash);
-            for (Map.Entry<String, byte[]> f : io.esp32hil.deploy.FirmwareBundle.library(DIR).entrySet()) {
+            for (Map.Entry<String, byte[]> f : io.esp32hil.deploy.FirmwareBundle.library(io.esp32hil.scenario.FirmwareProfile.load(DIR.resolve("hil-profile.yaml")).layout(), DIR).entrySet()) {
                 if (f.getKey().startsWith("websocket_client.")) {
                     Files.write(flash.resolve(f.getKey()), f.getValue());
                 }

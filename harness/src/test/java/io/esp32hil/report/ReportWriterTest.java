@@ -29,7 +29,8 @@ class ReportWriterTest {
                 new Timeline.Entry(t0 + 900_000_000L, "serial", "[ws] closed code=1006 reason=x by=network", "closed"));
         return new ScenarioResult(name, "what " + name + " checks", Path.of("scenarios", name + ".yaml"), List.of("t"), "sim", "java", 0, status, t0,
                 Duration.ofSeconds(1), message, status == Status.FAILED ? new ScenarioResult.FailedStep(2, 7, "expect closed") : null,
-                List.of("[ws] connected"), List.of(), metrics, timeline, tmp.resolve(name));
+                List.of("[ws] connected"), List.of(), metrics, timeline, tmp.resolve(name),
+                io.esp32hil.scenario.FirmwareProfile.load(Path.of(System.getProperty("hil.firmware.dir", "../firmware"), "hil-profile.yaml")).states());
     }
 
     @Test
