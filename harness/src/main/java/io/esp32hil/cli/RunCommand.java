@@ -6,9 +6,10 @@ import io.esp32hil.engine.RunProgress;
 import io.esp32hil.engine.ScenarioResult;
 import io.esp32hil.engine.Status;
 import io.esp32hil.engine.SuiteRunner;
-import io.esp32hil.rig.Target;
+import io.esp32hil.report.LiveReport;
 import io.esp32hil.report.ReportWriter;
 import io.esp32hil.report.RunInfo;
+import io.esp32hil.rig.Target;
 import io.esp32hil.scenario.Scenario;
 import io.esp32hil.scenario.ScenarioException;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -85,28 +85,19 @@ final class RunCommand implements Callable<Integer> {
         String runId = RunFolder.create(root, LocalDateTime.now());
         ReportWriter writer = new ReportWriter(root, runId);
         RunInfo info = new RunInfo(runId, t.name(), Instant.now(), commandLine(), false, false);
-        SuiteRunner suiteRunner = new SuiteRunner(suite.runner(), t, parallel, repeat, System.out);
-        RunProgress plan = suiteRunner.plan(jobs);
-        // While the run goes on, every report shows the runs without a result as not run, so a killed
-        // run's report is never green; Ctrl-C writes the last one, and no later write may replace it.
-        AtomicBoolean interrupted = new AtomicBoolean();
+        RunProgress plan = new RunProgress(jobs, repeat, t.name());
+        LiveReport report = new LiveReport(writer, info, plan);
+        SuiteRunner suiteRunner = new SuiteRunner(suite.runner(), t, parallel, repeat, new ProgressPrinter(System.out), report);
         Thread onInterrupt = new Thread(() -> {
-            synchronized (writer) {
-                interrupted.set(true);
-                plan.stop();
-                writer.write(info.stoppedByUser(), plan.resultsSoFar("the run was interrupted"));
-            }
+            report.interrupted();
             System.err.println("hil: interrupted; report so far: " + writer.html());
         }, "hil-report-on-exit");
         Runtime.getRuntime().addShutdownHook(onInterrupt);
         List<ScenarioResult> all;
         try {
             System.out.printf("hil: %d scenario(s) on %s, %d at a time; logs and report in %s%n", plan.total(), t.name(),
-                    Math.min(Math.min(parallel, t.maxParallel()), plan.total()), writer.dir());
-            String unfinished = "no result yet when this report was written";
-            writeUnlessInterrupted(writer, interrupted, info.running(), plan.resultsSoFar(unfinished));
-            all = suiteRunner.run(plan, writer.dir(), r -> writeUnlessInterrupted(writer, interrupted, info.running(), plan.resultsSoFar(unfinished)));
-            writeUnlessInterrupted(writer, interrupted, info.finished(), all);
+                    suiteRunner.boards(plan.total()), writer.dir());
+            all = suiteRunner.run(plan, writer.dir());
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(onInterrupt);
@@ -122,14 +113,6 @@ final class RunCommand implements Callable<Integer> {
             return Hil.FAILED;
         }
         return c.get(Status.ERROR) > 0 ? Hil.INFRASTRUCTURE : Hil.PASSED;
-    }
-
-    private static void writeUnlessInterrupted(ReportWriter writer, AtomicBoolean interrupted, RunInfo info, List<ScenarioResult> results) {
-        synchronized (writer) {
-            if (!interrupted.get()) {
-                writer.write(info, results);
-            }
-        }
     }
 
     private String commandLine() {

@@ -2,16 +2,13 @@ package io.esp32hil.engine;
 
 import io.esp32hil.rig.Target;
 import io.esp32hil.scenario.Scenario;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Consumer;
 
 /**
  * Runs scenarios on a target, several boards at once where the target allows, each scenario
@@ -24,24 +21,30 @@ public final class SuiteRunner {
     private final Target target;
     private final int parallel;
     private final int repeat;
-    private final PrintStream progress;
+    private final List<RunListener> listeners;
 
-    public SuiteRunner(ScenarioRunner runner, Target target, int parallel, int repeat, PrintStream progress) {
+    /** A runner that tells the listeners how the run goes. */
+    public SuiteRunner(ScenarioRunner runner, Target target, int parallel, int repeat, RunListener... listeners) {
         this.runner = runner;
         this.target = target;
         this.parallel = Math.max(1, Math.min(parallel, target.maxParallel()));
         this.repeat = Math.max(1, repeat);
-        this.progress = progress;
+        this.listeners = List.of(listeners);
+    }
+
+    /** How many boards run at once for a plan of this many runs. */
+    public int boards(long runs) {
+        return (int) Math.max(1, Math.min(parallel, runs));
     }
 
     /** Each scenario against the built-in server. */
-    public List<ScenarioResult> run(List<Scenario> scenarios, Path runDir, Consumer<ScenarioResult> onResult) throws InterruptedException {
-        return runJobs(scenarios.stream().map(Job::of).toList(), runDir, onResult);
+    public List<ScenarioResult> run(List<Scenario> scenarios, Path runDir) throws InterruptedException {
+        return runJobs(scenarios.stream().map(Job::of).toList(), runDir);
     }
 
     /** Each job, results in the jobs' order; a job with a skip reason is reported skipped without starting anything. */
-    public List<ScenarioResult> runJobs(List<Job> jobs, Path runDir, Consumer<ScenarioResult> onResult) throws InterruptedException {
-        return run(plan(jobs), runDir, onResult);
+    public List<ScenarioResult> runJobs(List<Job> jobs, Path runDir) throws InterruptedException {
+        return run(plan(jobs), runDir);
     }
 
     /** The plan for these jobs on this runner's target, to follow while it runs. */
@@ -50,26 +53,27 @@ public final class SuiteRunner {
     }
 
     /** Runs the plan; results in the jobs' order. */
-    public List<ScenarioResult> run(RunProgress plan, Path runDir, Consumer<ScenarioResult> onResult) throws InterruptedException {
-        int boards = (int) Math.max(1, Math.min(parallel, plan.total()));
+    public List<ScenarioResult> run(RunProgress plan, Path runDir) throws InterruptedException {
+        int boards = boards(plan.total());
         ExecutorService pool = Executors.newFixedThreadPool(boards, r -> {
             Thread t = new Thread(r, "suite");
             t.setDaemon(true);
             return t;
         });
         List<Future<?>> workers = new ArrayList<>();
-        Object printing = new Object();
+        Object telling = new Object();
+        listeners.forEach(l -> l.runStarted(plan));
         for (int i = 0; i < boards; i++) {
             workers.add(pool.submit(() -> {
                 for (RunProgress.Task task; (task = plan.next()) != null; ) {
                     Job job = task.job();
                     ScenarioResult r = job.skip() != null ? runner.skipped(job.scenario(), target, job.backend(), runDir, task.repetition(), job.skip())
                             : runner.run(job.scenario(), target, job.backend(), runDir, task.repetition());
-                    synchronized (printing) {
+                    synchronized (telling) {
                         long done = plan.finished(task, r);
-                        progress.printf(Locale.ROOT, "[%d/%d] %-9s %-44s %6.1f s%s%n", done, plan.total(), r.status(), r.displayName(),
-                                r.duration().toMillis() / 1000.0, r.status() == Status.PASSED ? "" : "  " + firstLine(r.message()));
-                        onResult.accept(r);
+                        for (RunListener l : listeners) {
+                            l.scenarioFinished(task, r, done, plan.total());
+                        }
                     }
                 }
                 return null;
@@ -85,14 +89,8 @@ public final class SuiteRunner {
             plan.stop();
             pool.shutdownNow();
         }
-        return plan.results();
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        List<ScenarioResult> results = plan.results();
+        listeners.forEach(l -> l.runFinished(results));
+        return results;
     }
 }

@@ -13,7 +13,6 @@ import io.esp32hil.repl.ReplException;
 import io.esp32hil.scenario.Scenario;
 import io.esp32hil.sim.SimulatedBoard;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,8 +51,8 @@ class SerialDeviceTest {
                 // the stand-in board behind it may run on the WebAssembly engine, whose heap is not a board's
                 .filter(s -> !s.needs().contains(Capability.REAL_HEAP)).toList();
             SerialTarget target = new SerialTarget(new BenchSettings(link.toString(), 115200, LAB));
-            List<ScenarioResult> results = new SuiteRunner(suite.runner(), target, 1, 1, new PrintStream(System.out))
-                    .run(scenarios, tmp.resolve("run"), r -> { });
+            List<ScenarioResult> results = new SuiteRunner(suite.runner(), target, 1, 1, new io.esp32hil.cli.ProgressPrinter(System.out))
+                    .run(scenarios, tmp.resolve("run"));
             assertThat(results).isNotEmpty();
             for (ScenarioResult r : results) {
                 assertThat(r.status()).as(r.name() + ": " + r.message()).isIn(Status.PASSED, Status.SKIPPED);

@@ -53,8 +53,8 @@ class WokwiDeviceTest {
                 .filter(s -> s.backend() == null && !s.tags().contains("interop") && !s.tags().contains("proxy")) // backends and proxy faults are covered on the simulator
                 // the stand-in board behind it may run on the WebAssembly engine, whose heap is not a board's
                 .filter(s -> !s.needs().contains(Capability.REAL_HEAP)).toList();
-        List<ScenarioResult> results = new SuiteRunner(suite.runner(), new WokwiTarget(settings(Duration.ofMinutes(5))), 1, 1, System.out)
-                .run(scenarios, tmp.resolve("run"), r -> { });
+        List<ScenarioResult> results = new SuiteRunner(suite.runner(), new WokwiTarget(settings(Duration.ofMinutes(5))), 1, 1, new io.esp32hil.cli.ProgressPrinter(System.out))
+                .run(scenarios, tmp.resolve("run"));
         for (ScenarioResult r : results) {
             assertThat(r.status()).as(r.name() + ": " + r.message()).isEqualTo(Status.PASSED);
         }

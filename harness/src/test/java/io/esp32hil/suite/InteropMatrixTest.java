@@ -38,7 +38,7 @@ class InteropMatrixTest {
         List<Job> jobs = suite.jobs(suite.scenarios(List.of(), List.of("interop")), BACKENDS);
         ReportWriter writer = new ReportWriter(Path.of("target", "hil-report"), "interop");
         RunInfo info = new RunInfo("interop", "sim", Instant.now(), "mvn verify (InteropMatrixTest): --backend java --backend python --backend node --tag interop", false);
-        List<ScenarioResult> results = new SuiteRunner(suite.runner(), new SimTarget(), 2, 1, System.out).runJobs(jobs, writer.dir(), r -> { });
+        List<ScenarioResult> results = new SuiteRunner(suite.runner(), new SimTarget(), 2, 1, new io.esp32hil.cli.ProgressPrinter(System.out)).runJobs(jobs, writer.dir());
         writer.write(info, results);
         assertThat(results).as("every interop scenario against every backend").hasSizeGreaterThanOrEqualTo(3 * BACKENDS.size());
         String html = Files.readString(writer.html());

@@ -31,8 +31,8 @@ class ScenarioSuiteTest {
         ReportWriter writer = new ReportWriter(Path.of("target", "hil-report"), "suite");
         RunInfo info = new RunInfo("suite", System.getProperty("hil.target", "sim"), Instant.now(), "mvn verify (ScenarioSuiteTest)", false);
         // scenarios that name a container backend run in it, or are skipped with the reason where Docker is missing
-        List<ScenarioResult> results = new SuiteRunner(suite.runner(), Targets.fromSystemProperties(suite.home()), 2, 1, System.out)
-                .runJobs(suite.jobs(scenarios, List.of()), writer.dir(), r -> { });
+        List<ScenarioResult> results = new SuiteRunner(suite.runner(), Targets.fromSystemProperties(suite.home()), 2, 1, new io.esp32hil.cli.ProgressPrinter(System.out))
+                .runJobs(suite.jobs(scenarios, List.of()), writer.dir());
         writer.write(info, results);
         return results.stream().map(r -> DynamicTest.dynamicTest(r.displayName(), r.file().toUri(), () -> {
             Assumptions.assumeFalse(r.status() == Status.SKIPPED, r.message());
