@@ -2,7 +2,7 @@ package io.esp32hil.engine;
 
 import io.esp32hil.backend.Backend;
 import io.esp32hil.backend.BackendSpec;
-import io.esp32hil.backend.FaultProxy;
+import io.esp32hil.net.FaultProxy;
 import io.esp32hil.device.BenchControl;
 import io.esp32hil.device.Device;
 import io.esp32hil.observe.Clock;
@@ -106,7 +106,7 @@ final class ScenarioRun implements StepContext {
             timeline.add(line.nanos(), "backend", line.text(), null);
             backendLines.add(line);
         }));
-        rig.proxy().ifPresent(p -> p.log().onLine(line -> timeline.add(line.nanos(), "proxy", line.text(), null)));
+        rig.proxyLog().ifPresent(p -> p.onLine(line -> timeline.add(line.nanos(), "proxy", line.text(), null)));
         rig.backendStartMs().ifPresent(ms -> metrics.put("backend_start_ms", ms));
         armed = true;
         stepsStarted = clock.now();

@@ -3,7 +3,7 @@ package io.esp32hil.junit;
 import io.esp32hil.backend.Backend;
 import io.esp32hil.backend.BackendSpec;
 import io.esp32hil.backend.ContainerBackend;
-import io.esp32hil.backend.FaultProxy;
+import io.esp32hil.net.FaultProxy;
 import io.esp32hil.cli.Suite;
 import io.esp32hil.device.Device;
 import io.esp32hil.rig.Rig;

@@ -1,13 +1,14 @@
 package io.esp32hil.rig;
 
 import io.esp32hil.backend.Backend;
-import io.esp32hil.backend.FaultProxy;
+import io.esp32hil.net.FaultProxy;
 import io.esp32hil.deploy.Deployer;
 import io.esp32hil.device.Device;
 import io.esp32hil.rig.Target;
 import io.esp32hil.observe.Clock;
 import io.esp32hil.observe.EventStream;
 import io.esp32hil.observe.Line;
+import io.esp32hil.observe.LineLog;
 import io.esp32hil.scenario.FileErrors;
 import io.esp32hil.secrets.Secrets;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ public final class Rig implements AutoCloseable {
     final EventStream<Line> serial = new EventStream<>();
     volatile Backend backend;
     volatile FaultProxy proxy;
+    volatile LineLog proxyLog;
     volatile Device device;
     volatile boolean deploying;
     volatile Firmware.Written firmware;
@@ -65,6 +67,11 @@ public final class Rig implements AutoCloseable {
     /** What serves the board; nothing when the board was given a URL of a server outside the testbed. */
     public Optional<Backend> backend() {
         return Optional.ofNullable(backend);
+    }
+
+    /** The fault proxy's log (proxy.log), when the testbed has a proxy. */
+    public Optional<LineLog> proxyLog() {
+        return Optional.ofNullable(proxyLog);
     }
 
     /** The fault proxy in front of the server, when the testbed has one. */
@@ -154,13 +161,14 @@ public final class Rig implements AutoCloseable {
             d.temporaryFlash().filter(java.nio.file.Files::exists).ifPresent(Rig::removeFlash);
         }
         closeQuietly(proxy, "the fault proxy");
+        closeQuietly(proxyLog, "the fault proxy's log");
         closeQuietly(backend, backend == null ? "" : "backend " + backend.name());
     }
 
     /** What the server side did last, for a failure's message; serialLog is the board's log beside the server's. */
     public void describeLast(StringBuilder sb, int n, Path logDir, Path serialLog) {
         Backend b = backend;
-        FaultProxy p = proxy;
+        LineLog p = proxyLog;
         boolean builtIn = b != null && b.testServer().isPresent();
         if (builtIn) {
             sb.append("last server events:\n").append(String.join("\n", b.tail(n))).append('\n');
@@ -169,7 +177,7 @@ public final class Rig implements AutoCloseable {
         }
         if (p != null) {
             sb.append("last proxy events:\n");
-            p.log().tail(8).forEach(l -> sb.append("  | ").append(l).append('\n'));
+            p.tail(8).forEach(l -> sb.append("  | ").append(l).append('\n'));
         }
         if (builtIn && p == null) {
             sb.append("logs: ").append(serialLog).append(", ").append(b.testServer().get().log().path());

@@ -4,7 +4,8 @@ import io.esp32hil.backend.Backend;
 import io.esp32hil.backend.BackendSpec;
 import io.esp32hil.backend.BuiltInBackend;
 import io.esp32hil.backend.ContainerBackend;
-import io.esp32hil.backend.FaultProxy;
+import io.esp32hil.net.FaultProxy;
+import io.esp32hil.net.ProxyLog;
 import io.esp32hil.device.Device;
 import io.esp32hil.observe.Clock;
 import io.esp32hil.observe.LineLog;
@@ -164,7 +165,8 @@ public final class RigBuilder {
             if (proxy || !backend.builtIn()) {
                 LineLog proxyLog = new LineLog(logDir.resolve("proxy.log"), rig.clock);
                 proxyLog.redactWith(secrets);
-                rig.proxy = FaultProxy.start(bind, b.address(), proxyLog);
+                rig.proxyLog = proxyLog;
+                rig.proxy = FaultProxy.start(bind, 0, null, b.address(), ProxyLog.lines(proxyLog::add));
             }
             rig.url = b.url(boardHost, rig.proxy != null ? rig.proxy.port() : b.address().getPort());
             rig.note("the board reaches " + (backend.builtIn() ? "the test server" : "backend " + backend.name()) + " at " + rig.url

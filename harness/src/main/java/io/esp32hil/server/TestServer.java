@@ -1,11 +1,11 @@
 package io.esp32hil.server;
 
+import io.esp32hil.net.Fault;
+import io.esp32hil.net.FaultProxy;
 import io.esp32hil.server.ServerEvent.Kind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,8 +25,9 @@ import org.java_websocket.framing.PingFrame;
 /**
  * The harness's WebSocket test server: a real server on a real socket that records every event
  * (see {@link ServerLog}), echoes by default, and injects the faults scenarios need. Faults below
- * WebSocket (refuse, reject, delay, blackhole, stop reading, reset) are done by its front relay;
- * the rest by the Java-WebSocket endpoint behind it.
+ * WebSocket (refuse, reject, delay, blackhole, stop reading, reset) are done by its front door, the
+ * same {@link FaultProxy} that stands in front of a container backend; the rest by the
+ * Java-WebSocket endpoint behind it.
  *
  * <pre>{@code
  * try (TestServer server = TestServer.builder().logDir(dir).start()) {
@@ -39,7 +40,7 @@ import org.java_websocket.framing.PingFrame;
 public final class TestServer implements AutoCloseable {
     private final ServerLog log;
     private final WsEndpoint endpoint;
-    private final Relay relay;
+    private final FaultProxy front;
     private final String host;
     private final String path;
     private final SelfSignedCertificate certificate;
@@ -56,10 +57,9 @@ public final class TestServer implements AutoCloseable {
         this.endpoint = new WsEndpoint(log, b.subprotocols, behaviour);
         endpoint.start();
         endpoint.awaitStart();
-        this.relay = new Relay(bindAddress(b.host), b.port, certificate == null ? null : certificate.sslContext(),
-                new InetSocketAddress("127.0.0.1", endpoint.getPort()), log);
-        endpoint.attach(relay);
-        relay.listen();
+        this.front = FaultProxy.start(b.host, b.port, certificate == null ? null : certificate.sslContext(),
+                new InetSocketAddress("127.0.0.1", endpoint.getPort()), new FrontLog(log));
+        endpoint.attach(front);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "test-server-timer");
             t.setDaemon(true);
@@ -72,16 +72,12 @@ public final class TestServer implements AutoCloseable {
         return new Builder();
     }
 
-    private static InetAddress bindAddress(String host) throws UnknownHostException {
-        return InetAddress.getByName(host);
-    }
-
     public ServerLog log() {
         return log;
     }
 
     public int port() {
-        return relay.port();
+        return front.port();
     }
 
     /** The URL a board on this machine uses; a bench board needs the host's LAN address instead. */
@@ -170,13 +166,8 @@ public final class TestServer implements AutoCloseable {
 
     /** Raw bytes straight onto every board connection (for malformed frames). */
     public void sendRaw(byte[] bytes) {
-        for (Relay.Link link : relay.links()) {
-            try {
-                link.writeRaw(bytes);
-                log.add(link.id, Kind.SENT, "type", "raw", "size", bytes.length);
-            } catch (IOException e) {
-                log.add(link.id, Kind.ERROR, "detail", "raw write failed: " + e.getMessage());
-            }
+        for (int id : front.writeRaw(bytes)) {
+            log.add(id, Kind.SENT, "type", "raw", "size", bytes.length);
         }
     }
 
@@ -208,14 +199,12 @@ public final class TestServer implements AutoCloseable {
     /** Resets every connection (TCP RST, no close frame), as a crashed server or a dead route does. */
     public void dropAll() {
         fault("drop");
-        for (Relay.Link link : relay.links()) {
-            link.reset();
-        }
+        front.drop();
     }
 
     /** Stops the server: graceful sends close 1001 first; otherwise connections are reset. Refuses new ones until {@link #restart()}. */
     public void stop(boolean graceful) {
-        relay.stopListening();
+        front.stopListening();
         if (graceful) {
             closeAll(1001, "server stopping");
         } else {
@@ -227,7 +216,7 @@ public final class TestServer implements AutoCloseable {
     /** Listens again on the same port. */
     public void restart() {
         try {
-            relay.listen();
+            front.listen();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen again on port " + port(), e);
         }
@@ -237,49 +226,55 @@ public final class TestServer implements AutoCloseable {
     /** New connections are refused (nothing listens) or, with false, accepted again. */
     public void refuse(boolean on) {
         fault("refuse", "on", on);
-        if (on) {
-            relay.stopListening();
-        } else {
-            restart();
+        switchFault(Fault.refuse(), on);
+        if (!on) {
+            log.add(0, Kind.LISTENING, "url", url());
         }
     }
 
     /** Handshakes are answered with this HTTP status (0: normally). */
     public void rejectHandshakes(int status) {
         fault("reject", "status", status);
-        relay.rejectStatus = status;
+        if (status > 0) {
+            front.add(Fault.rejectHandshake(status));
+        } else {
+            front.remove("reject");
+        }
     }
 
     public void delayHandshakes(Duration delay) {
         fault("delay_handshake", "ms", delay.toMillis());
-        relay.handshakeDelayMs = delay.toMillis();
+        if (delay.isZero()) {
+            front.remove("delay_handshake");
+        } else {
+            front.add(Fault.delayHandshake(delay));
+        }
     }
 
     /** New connections are accepted and never answered; open ones go silent both ways. */
     public void blackhole(boolean on) {
         fault("blackhole", "on", on);
-        relay.blackholeNew = on;
-        for (Relay.Link link : relay.links()) {
-            link.blackholed = on;
-        }
+        switchFault(Fault.blackhole(), on);
     }
 
     /** Stops reading from the boards (their sends back up in TCP) or, with false, reads again. */
     public void stopReading(boolean on) {
         fault("stop_reading", "on", on);
-        for (Relay.Link link : relay.links()) {
-            if (on) {
-                link.paused = true;
-            } else {
-                link.resume();
-            }
-        }
+        switchFault(Fault.stopReading(), on);
     }
 
     /** Pings from boards get no pong. */
     public void ignorePings(boolean on) {
         fault("ignore_pings", "on", on);
         endpoint.ignorePings = on;
+    }
+
+    private void switchFault(Fault fault, boolean on) {
+        if (on) {
+            front.add(fault);
+        } else {
+            front.remove(fault.kind());
+        }
     }
 
     private void fault(String name, Object... fields) {
@@ -296,11 +291,7 @@ public final class TestServer implements AutoCloseable {
     public void close() {
         stopPeriodic();
         timer.shutdownNow();
-        relay.stopListening();
-        relay.releasePort();
-        for (Relay.Link link : relay.links()) {
-            link.close();
-        }
+        front.close();
         try {
             endpoint.stop(1000);
         } catch (InterruptedException e) {

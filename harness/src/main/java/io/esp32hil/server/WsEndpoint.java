@@ -24,7 +24,7 @@ import org.java_websocket.protocols.IProtocol;
 import org.java_websocket.protocols.Protocol;
 import org.java_websocket.server.WebSocketServer;
 
-/** The WebSocket side of the test server (Java-WebSocket), on an internal loopback port behind the relay. */
+/** The WebSocket side of the test server (Java-WebSocket), on an internal loopback port behind the server's front door. */
 final class WsEndpoint extends WebSocketServer {
     /**
      * One lock per connection for its sends and its close, our own: Java-WebSocket synchronizes on the
@@ -64,7 +64,7 @@ final class WsEndpoint extends WebSocketServer {
 
     private final ServerLog log;
     private final CountDownLatch started = new CountDownLatch(1);
-    private volatile Relay relay;
+    private volatile io.esp32hil.net.FaultProxy front;
     private volatile Exception startError;
     volatile boolean ignorePings;
     volatile Behaviour behaviour;
@@ -88,8 +88,8 @@ final class WsEndpoint extends WebSocketServer {
         return new Draft_6455(List.<IExtension>of(), protocols);
     }
 
-    void attach(Relay relay) {
-        this.relay = relay;
+    void attach(io.esp32hil.net.FaultProxy front) {
+        this.front = front;
     }
 
     void awaitStart() throws Exception {
@@ -108,7 +108,7 @@ final class WsEndpoint extends WebSocketServer {
 
     private int lookup(WebSocket conn) {
         InetSocketAddress remote = conn.getRemoteSocketAddress();
-        return remote == null || relay == null ? 0 : relay.connectionFor(remote.getPort());
+        return remote == null || front == null ? 0 : front.connectionFor(remote.getPort());
     }
 
     @Override

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.esp32hil.backend.ContainerBackend;
 import io.esp32hil.backend.Docker;
-import io.esp32hil.backend.FaultProxy;
+import io.esp32hil.net.FaultProxy;
 import io.esp32hil.console.SerialConsole;
 import io.esp32hil.device.Device;
 import java.time.Duration;

@@ -111,7 +111,7 @@ class TestServerTest {
             assertThatThrownBy(in::read).as("the server waits for the close handshake").isInstanceOf(java.net.SocketTimeoutException.class);
             out.write(clientFrame(0x1, "sent before the board saw the close"));
             out.write(clientFrame(0x8, "\u0003\u00e9"));
-            s.setSoTimeout((int) Relay.LINGER.toMillis() + 2000);
+            s.setSoTimeout((int) io.esp32hil.net.FaultProxy.LINGER.toMillis() + 2000);
             assertThat(in.read()).as("a clean end (FIN) once the board has answered, no reset").isEqualTo(-1);
         }
         expectEvent(Kind.STOPPED);

@@ -1,6 +1,7 @@
 package io.esp32hil.scenario.steps;
 
-import io.esp32hil.backend.FaultProxy;
+import io.esp32hil.net.Fault;
+import io.esp32hil.net.FaultProxy;
 import io.esp32hil.scenario.Step;
 import java.time.Duration;
 import java.util.List;
@@ -38,13 +39,21 @@ final class Proxy extends StepKind {
         FaultProxy proxy = run.proxy();
         switch (step.valueText()) {
             case "drop" -> proxy.drop();
-            case "refuse" -> proxy.refuse(step.flag("on", true));
-            case "blackhole" -> proxy.blackhole(step.flag("on", true));
-            case "latency" -> proxy.latency(step.duration("delay", Duration.ZERO));
-            case "bandwidth" -> proxy.bandwidth(step.integer("bytes_per_s", 0));
-            case "cut_after" -> proxy.cutAfter(step.integer("bytes", -1));
+            case "refuse" -> on(proxy, Fault.refuse(), step.flag("on", true));
+            case "blackhole" -> on(proxy, Fault.blackhole(), step.flag("on", true));
+            case "latency" -> proxy.add(Fault.latency(step.duration("delay", Duration.ZERO)));
+            case "bandwidth" -> proxy.add(Fault.bandwidth(step.integer("bytes_per_s", 0)));
+            case "cut_after" -> proxy.add(Fault.cutAfter(step.integer("bytes", -1)));
             case "clear" -> proxy.clear();
             default -> throw new IllegalStateException(step.valueText());
+        }
+    }
+
+    private static void on(FaultProxy proxy, Fault fault, boolean on) {
+        if (on) {
+            proxy.add(fault);
+        } else {
+            proxy.remove(fault.kind());
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.esp32hil.scenario.steps;
 
 import io.esp32hil.backend.Backend;
-import io.esp32hil.backend.FaultProxy;
+import io.esp32hil.net.FaultProxy;
 import io.esp32hil.device.BenchControl;
 import io.esp32hil.device.Device;
 import io.esp32hil.scenario.FirmwareProfile;

@@ -1,7 +1,5 @@
-package io.esp32hil.backend;
+package io.esp32hil.net;
 
-import io.esp32hil.observe.Clock;
-import io.esp32hil.observe.LineLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -19,18 +17,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.esp32hil.observe.Clock;
+import io.esp32hil.observe.LineLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The fault proxy in front of a real TCP echo server, each fault seen from the client's side of a real socket. */
+/** The fault proxy (the test server's front door and the proxy in front of a container) before a real TCP echo server, each fault seen from the client's side of a real socket. */
 class FaultProxyTest {
     @TempDir
     Path tmp;
 
     private ServerSocket echo;
     private FaultProxy proxy;
+    private LineLog log;
 
     @BeforeEach
     void start() throws IOException {
@@ -55,12 +56,14 @@ class FaultProxyTest {
         });
         t.setDaemon(true);
         t.start();
-        proxy = FaultProxy.start("127.0.0.1", new InetSocketAddress("127.0.0.1", echo.getLocalPort()), new LineLog(tmp.resolve("proxy.log"), Clock.wall()));
+        log = new LineLog(tmp.resolve("proxy.log"), Clock.wall());
+        proxy = FaultProxy.start("127.0.0.1", 0, null, new InetSocketAddress("127.0.0.1", echo.getLocalPort()), ProxyLog.lines(log::add));
     }
 
     @AfterEach
     void stop() throws IOException {
         proxy.close();
+        log.close();
         echo.close();
     }
 
@@ -102,9 +105,9 @@ class FaultProxyTest {
     @Test
     void refuseClosesThePortAndListensAgainOnTheSamePort() throws IOException {
         int port = proxy.port();
-        proxy.refuse(true);
+        proxy.add(Fault.refuse());
         assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
-        proxy.refuse(false);
+        proxy.remove("refuse");
         assertThat(proxy.port()).isEqualTo(port);
         try (Socket s = client()) {
             assertThat(roundTrip(s, "back")).isEqualTo("back");
@@ -114,19 +117,42 @@ class FaultProxyTest {
     @Test
     void blackholeSwallowsEverythingUntilSwitchedOff() throws IOException {
         try (Socket s = client()) {
-            proxy.blackhole(true);
+            assertThat(roundTrip(s, "open")).isEqualTo("open"); // an open connection goes silent; a new one is never answered
+            proxy.add(Fault.blackhole());
             s.getOutputStream().write("lost".getBytes(StandardCharsets.UTF_8));
             s.setSoTimeout(500);
             assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
-            proxy.blackhole(false);
+            proxy.remove("blackhole");
             s.setSoTimeout(5000);
             assertThat(roundTrip(s, "found")).isEqualTo("found");
         }
     }
 
     @Test
+    void aConnectionMeetsTheFaultsOnWhenItComes() throws IOException {
+        proxy.add(Fault.blackhole());
+        try (Socket s = client()) {
+            s.getOutputStream().write("never".getBytes(StandardCharsets.UTF_8));
+            s.setSoTimeout(500);
+            assertThatThrownBy(() -> s.getInputStream().read()).as("accepted, never answered").isInstanceOf(SocketTimeoutException.class);
+        }
+        proxy.clear();
+        proxy.add(Fault.rejectHandshake(503));
+        try (Socket s = client()) {
+            s.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 503 Service Unavailable\r\n");
+        }
+        proxy.remove("reject");
+        try (Socket s = client()) {
+            assertThat(roundTrip(s, "through")).isEqualTo("through");
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Files.readString(tmp.resolve("proxy.log")))
+                .contains("fault blackhole on=true").contains("#1 blackhole on=true").contains("rejected status=503").contains("fault reject on=false"));
+    }
+
+    @Test
     void latencyDelaysEachWay() throws IOException {
-        proxy.latency(Duration.ofMillis(250));
+        proxy.add(Fault.latency(Duration.ofMillis(250)));
         try (Socket s = client()) {
             long t0 = System.nanoTime();
             assertThat(roundTrip(s, "slow")).isEqualTo("slow");
@@ -136,7 +162,7 @@ class FaultProxyTest {
 
     @Test
     void bandwidthPacesTheBytes() throws IOException {
-        proxy.bandwidth(4000);
+        proxy.add(Fault.bandwidth(4000));
         try (Socket s = client()) {
             long t0 = System.nanoTime();
             assertThat(roundTrip(s, "x".repeat(2000))).hasSize(2000);
@@ -148,7 +174,7 @@ class FaultProxyTest {
     void cutAfterPassesExactlyThatManyBytesThenCloses() throws IOException {
         try (Socket s = client()) {
             assertThat(roundTrip(s, "12345")).isEqualTo("12345");
-            proxy.cutAfter(11); // from now on: 8 bytes up, then 3 of the echo down
+            proxy.add(Fault.cutAfter(11)); // from now on: 8 bytes up, then 3 of the echo down
             s.getOutputStream().write("abcdefgh".getBytes(StandardCharsets.UTF_8));
             assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("abc");
         }

@@ -1,4 +1,4 @@
-package io.esp32hil.server;
+package io.esp32hil.net;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.esp32hil.server;
+package io.esp32hil.net;
 
 /**
  * Follows the frames a board sends (RFC 6455 framing, not their content) to tell when its close frame
