@@ -21,10 +21,10 @@ import java.util.regex.Pattern;
 
 /**
  * A board's serial console over any pair of streams (a simulator's stdio, a serial port, a
- * wokwi-cli process). Every byte is recorded from the moment the console opens, to a raw log and a
- * timestamped line log, before anything is sent, so boot output is never lost. Waits match what
- * was recorded from a cursor that each match consumes: nothing matches twice, and nothing that
- * arrives between two waits is missed.
+ * wokwi-cli process). Every byte is recorded ({@link ConsoleRecorder}) from the moment the console
+ * opens, before anything is sent, so boot output is never lost. The raw REPL's waits match the bytes
+ * from a cursor that each match consumes: nothing matches twice, and nothing that arrives between
+ * two waits is missed.
  */
 public final class SerialConsole implements AutoCloseable {
     private static final int TAIL_LINES = 15;
@@ -35,7 +35,6 @@ public final class SerialConsole implements AutoCloseable {
     private final ConsoleRecorder recorder;
     private final Object lock = new Object();
     private final Thread reader;
-
     private byte[] buffer = new byte[8192];
     private int size;
     private int cursor;
@@ -46,7 +45,7 @@ public final class SerialConsole implements AutoCloseable {
     // buffer (the raw REPL's) see what the board sent.
     private volatile Secrets secrets;
 
-    /** Told of every complete line as it arrives (on the reader thread), with its System.nanoTime(). */
+    /** Told of every complete line as it arrives (on the reader thread), with its time on the run's clock. */
     @FunctionalInterface
     public interface LineListener {
         void onLine(long nanos, String line);

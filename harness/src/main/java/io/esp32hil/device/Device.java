@@ -29,10 +29,15 @@ public interface Device extends AutoCloseable {
     /** Restarts the board so that boot.py and main.py run (a raw-REPL soft reset would skip main.py). */
     ResetMethod reset();
 
-    /** Cuts and restores power, where the target can. */
-    void powerCycle();
+    /** Cuts and restores power, where the target can (a scenario that needs it declares power_cycle, so others skip it). */
+    default void powerCycle() {
+        throw new DeviceException("a " + target() + " board cannot be power-cycled by the harness");
+    }
 
-    Optional<BenchControl> bench();
+    /** The bench's control of the board's surroundings (Wi-Fi, pins), where the target has one. */
+    default Optional<BenchControl> bench() {
+        return Optional.empty();
+    }
 
     /**
      * The heap read while the firmware runs, without stopping it; empty where the target cannot

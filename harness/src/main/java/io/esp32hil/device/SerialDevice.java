@@ -7,7 +7,6 @@ import io.esp32hil.repl.RawRepl;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -116,16 +115,6 @@ public final class SerialDevice implements Device {
         repl.exit();
         console.write("import machine; machine.reset()\r"); // no answer will come: the board restarts
         return ResetMethod.SOFT_RESET;
-    }
-
-    @Override
-    public void powerCycle() {
-        throw new DeviceException("a board on " + path + " cannot be power-cycled by the harness");
-    }
-
-    @Override
-    public Optional<BenchControl> bench() {
-        return Optional.empty();
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.esp32hil.repl.RawRepl;
 import io.esp32hil.secrets.Secrets;
 import io.esp32hil.sim.ControlClient;
 import io.esp32hil.sim.SimulatedBoard;
+import io.esp32hil.sim.SimulatedBoardBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -67,7 +68,7 @@ public final class SimDevice implements Device {
         return new SimDevice(name, board(name, flash, logDir).temporaryFlash().redactWith(secrets).clock(clock).start(), timeout, flash);
     }
 
-    private static SimulatedBoard.Builder board(String name, Path flashDir, Path logDir) {
+    private static SimulatedBoardBuilder board(String name, Path flashDir, Path logDir) {
         return SimulatedBoard.builder()
                 .name(name)
                 .flashDir(flashDir)

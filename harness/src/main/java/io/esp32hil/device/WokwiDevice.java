@@ -122,16 +122,6 @@ public final class WokwiDevice implements Device {
     }
 
     @Override
-    public void powerCycle() {
-        throw new DeviceException("a Wokwi board cannot be power-cycled by the harness");
-    }
-
-    @Override
-    public Optional<BenchControl> bench() {
-        return Optional.empty();
-    }
-
-    @Override
     public Network network() {
         return network;
     }

@@ -14,7 +14,6 @@ import io.esp32hil.scenario.Scenario;
 import io.esp32hil.secrets.Secrets;
 import io.esp32hil.server.Behaviour;
 import io.esp32hil.server.TestServer;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -48,7 +47,7 @@ public final class TestServer implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private ScheduledFuture<?> periodic;
 
-    private TestServer(Builder b) throws Exception {
+    TestServer(TestServerBuilder b) throws Exception {
         this.log = new ServerLog(b.logDir, b.clock != null ? b.clock : io.esp32hil.observe.Clock.wall());
         this.host = b.host;
         this.path = b.path;
@@ -68,8 +67,8 @@ public final class TestServer implements AutoCloseable {
         log.add(0, Kind.LISTENING, "url", url());
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static TestServerBuilder builder() {
+        return new TestServerBuilder();
     }
 
     public ServerLog log() {
@@ -300,78 +299,4 @@ public final class TestServer implements AutoCloseable {
         log.close();
     }
 
-    /** How to start a test server; every setting has a default that suits a simulated board. */
-    public static final class Builder {
-        private String host = "127.0.0.1";
-        private String advertised;
-        private int port;
-        private String path = "/";
-        private boolean tls;
-        private Path logDir = Path.of("target", "test-server");
-        private List<String> subprotocols = List.of();
-        private Behaviour behaviour = new Behaviour();
-        private io.esp32hil.observe.Clock clock;
-
-        /** The interface to bind: loopback by default, 0.0.0.0 or a LAN address for bench boards. */
-        public Builder host(String host) {
-            this.host = host;
-            return this;
-        }
-
-        /** The host name or address boards use (and the certificate names), when it differs from the bind address. */
-        public Builder advertisedHost(String host) {
-            this.advertised = host;
-            return this;
-        }
-
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
-
-        public Builder path(String path) {
-            this.path = path.startsWith("/") ? path : "/" + path;
-            return this;
-        }
-
-        public Builder tls(boolean on) {
-            this.tls = on;
-            return this;
-        }
-
-        public Builder logDir(Path dir) {
-            this.logDir = dir;
-            return this;
-        }
-
-        public Builder subprotocols(List<String> names) {
-            this.subprotocols = List.copyOf(names);
-            return this;
-        }
-
-        public Builder behaviour(Behaviour behaviour) {
-            this.behaviour = behaviour;
-            return this;
-        }
-
-        /** The run's clock: the server's timestamps then share their zero with the serial logs and the report. */
-        public Builder clock(io.esp32hil.observe.Clock clock) {
-            this.clock = clock;
-            return this;
-        }
-
-        String advertisedHost() {
-            return advertised != null ? advertised : host.equals("0.0.0.0") ? "127.0.0.1" : host;
-        }
-
-        public TestServer start() {
-            try {
-                return new TestServer(this);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException("the test server could not start on " + host + ":" + port + ": " + e.getMessage(), e);
-            }
-        }
-    }
 }

@@ -6,6 +6,7 @@ import io.esp32hil.console.SerialConsole;
 import io.esp32hil.repl.RawRepl;
 import io.esp32hil.sim.ControlClient;
 import io.esp32hil.sim.SimulatedBoard;
+import io.esp32hil.sim.SimulatedBoardBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,7 +74,7 @@ class FirmwareIntegrationTest {
         return start(true);
     }
 
-    private SimulatedBoard.Builder boardBuilder() {
+    private SimulatedBoardBuilder boardBuilder() {
         return SimulatedBoard.builder()
                 .flashDir(tmp.resolve("flash"))
                 .logDir(tmp.resolve("logs"))

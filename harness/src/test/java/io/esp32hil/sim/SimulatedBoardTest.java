@@ -22,7 +22,7 @@ class SimulatedBoardTest {
     @TempDir
     Path tmp;
 
-    private SimulatedBoard.Builder board() {
+    private SimulatedBoardBuilder board() {
         return SimulatedBoard.builder().flashDir(tmp.resolve("flash")).logDir(tmp.resolve("logs"));
     }
 

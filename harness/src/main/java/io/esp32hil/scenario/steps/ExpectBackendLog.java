@@ -1,34 +1,21 @@
 package io.esp32hil.scenario.steps;
 
+import io.esp32hil.observe.Cursor;
 import io.esp32hil.observe.Line;
-import io.esp32hil.scenario.Durations;
-import io.esp32hil.scenario.Step;
-import java.time.Duration;
-import java.util.regex.Pattern;
 
 /** {@code expect_backend_log: REGEX}: waits for a line of the server's own log. */
-final class ExpectBackendLog extends StepKind {
+final class ExpectBackendLog extends LineExpectation {
     ExpectBackendLog() {
-        super("expect_backend_log: REGEX", null, "within", "mark");
+        super("expect_backend_log: REGEX");
     }
 
     @Override
-    public void check(Step step, Scope scope) {
-        regexValue(step, scope);
+    Cursor<Line> lines(StepContext run) {
+        return run.backendLog();
     }
 
     @Override
-    public boolean marksWhenDone() {
-        return false;
-    }
-
-    @Override
-    public void run(Step step, StepContext run) {
-        Pattern p = Pattern.compile(run.substitute(step.valueText()));
-        Duration within = step.duration("within", DEFAULT_WITHIN);
-        Line hit = run.backendLog().await(step.describe(), l -> p.matcher(l.text()).find(), within)
-                .orElseThrow(() -> run.failure("no " + (run.backend().testServer().isPresent() ? "server event" : "backend log line") + " matching /"
-                        + p.pattern() + "/ within " + Durations.format(within)));
-        run.mark(step, hit.nanos());
+    String noun(StepContext run) {
+        return run.backend().testServer().isPresent() ? "server event" : "backend log line";
     }
 }

@@ -15,6 +15,6 @@ final class ExpectNo extends StepKind {
 
     @Override
     public void run(Step step, StepContext run) {
-        ExpectNoLine.during(step, run, Expect.event(step, run), "serial event '" + step.valueText() + "'" + Where.text(step.map("where")));
+        LineSilence.during(step, run, run.serial(), Expect.event(step, run), "serial event '" + step.valueText() + "'" + Where.text(step.map("where")));
     }
 }

@@ -1,20 +1,13 @@
 package io.esp32hil.scenario.steps;
 
-import io.esp32hil.device.Capability;
 import io.esp32hil.scenario.Durations;
 import io.esp32hil.scenario.Step;
 import java.time.Duration;
 
 /** {@code expect_pin: {pin, value}}: waits for the board to drive an output pin to the value. */
-final class ExpectPin extends StepKind {
+final class ExpectPin extends PinStep {
     ExpectPin() {
-        super("expect_pin: {pin, value}", Capability.BENCH_CONTROL, "pin", "value", "within");
-    }
-
-    @Override
-    public void check(Step step, Scope scope) {
-        noValue(step, scope);
-        wholeNumbers(step, scope, "pin", "value");
+        super("expect_pin: {pin, value}", "pin", "value", "within");
     }
 
     @Override

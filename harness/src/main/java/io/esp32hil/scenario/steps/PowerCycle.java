@@ -1,22 +1,15 @@
 package io.esp32hil.scenario.steps;
 
 import io.esp32hil.device.Capability;
-import io.esp32hil.scenario.Step;
 
 /** {@code power_cycle}: takes the board's power away and gives it back. */
-final class PowerCycle extends StepKind {
+final class PowerCycle extends Restart {
     PowerCycle() {
-        super("power_cycle", Capability.POWER_CYCLE, "mark");
+        super("power_cycle", Capability.POWER_CYCLE);
     }
 
     @Override
-    public void check(Step step, Scope scope) {
-        noValue(step, scope);
-    }
-
-    @Override
-    public void run(Step step, StepContext run) {
-        run.expectReboot();
+    void restart(StepContext run) {
         run.device().powerCycle();
     }
 }

@@ -1,21 +1,13 @@
 package io.esp32hil.scenario.steps;
 
-import io.esp32hil.scenario.Step;
-
 /** {@code reset}: restarts the board by the target's reset method. */
-final class Reset extends StepKind {
+final class Reset extends Restart {
     Reset() {
-        super("reset", null, "mark");
+        super("reset", null);
     }
 
     @Override
-    public void check(Step step, Scope scope) {
-        noValue(step, scope);
-    }
-
-    @Override
-    public void run(Step step, StepContext run) {
-        run.expectReboot();
+    void restart(StepContext run) {
         run.note("reset by " + run.device().reset().description());
     }
 }

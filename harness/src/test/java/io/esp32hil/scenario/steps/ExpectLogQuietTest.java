@@ -53,7 +53,7 @@ class ExpectLogQuietTest {
                     for: 60s
                 """);
         assertThat(noisy.status()).isEqualTo(Status.FAILED);
-        assertThat(noisy.message()).contains("expected the server's log to show no line matching /#\\d+ close/ for 60s, but it showed: #1 close code=1001");
+        assertThat(noisy.message()).contains("expected no line of the server's log matching /#\\d+ close/ for 60s, but saw: #1 close code=1001");
         assertThat(noisy.duration().toSeconds()).as("the first line it must not see ends the wait, not the period").isLessThan(30);
     }
 }
