@@ -1,8 +1,8 @@
 package io.esp32hil.backend;
 
-import io.esp32hil.observe.LineLog;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import io.esp32hil.observe.LineLog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

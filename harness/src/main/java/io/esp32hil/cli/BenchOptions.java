@@ -1,11 +1,11 @@
 package io.esp32hil.cli;
 
 import io.esp32hil.device.BenchSettings;
-import io.esp32hil.rig.SerialTarget;
 import io.esp32hil.device.WokwiSettings;
+import io.esp32hil.rig.SerialTarget;
 import io.esp32hil.rig.SimTarget;
-import io.esp32hil.rig.WokwiTarget;
 import io.esp32hil.rig.Target;
+import io.esp32hil.rig.WokwiTarget;
 import io.esp32hil.scenario.ScenarioException;
 import picocli.CommandLine.Option;
 

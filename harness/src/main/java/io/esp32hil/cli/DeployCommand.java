@@ -4,9 +4,9 @@ import io.esp32hil.deploy.Deployer;
 import io.esp32hil.rig.Rig;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(name = "deploy", mixinStandardHelpOptions = true, description = "Put the firmware on a board (only files that changed), with a config.py for a server URL, then restart it.")
 final class DeployCommand implements Callable<Integer> {

@@ -3,7 +3,6 @@ package io.esp32hil.device;
 import io.esp32hil.console.SerialConsole;
 import io.esp32hil.repl.RawRepl;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * One board under test, whatever runs it (the simulator, a USB board, Wokwi). Its serial console is
@@ -12,14 +11,6 @@ import java.util.Set;
  */
 public interface Device extends AutoCloseable {
     String name();
-
-    String target();
-
-    Set<Capability> capabilities();
-
-    default boolean has(Capability capability) {
-        return capabilities().contains(capability);
-    }
 
     SerialConsole console();
 
@@ -31,7 +22,7 @@ public interface Device extends AutoCloseable {
 
     /** Cuts and restores power, where the target can (a scenario that needs it declares power_cycle, so others skip it). */
     default void powerCycle() {
-        throw new DeviceException("a " + target() + " board cannot be power-cycled by the harness");
+        throw new DeviceException("board '" + name() + "' cannot be power-cycled by the harness");
     }
 
     /** The bench's control of the board's surroundings (Wi-Fi, pins), where the target has one. */

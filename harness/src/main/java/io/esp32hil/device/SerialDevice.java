@@ -3,11 +3,11 @@ package io.esp32hil.device;
 import com.fazecast.jSerialComm.SerialPort;
 import com.fazecast.jSerialComm.SerialPortInvalidPortException;
 import io.esp32hil.console.SerialConsole;
+import io.esp32hil.observe.Clock;
 import io.esp32hil.repl.RawRepl;
+import io.esp32hil.secrets.Secrets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * An ESP32 on a serial port (USB), through jSerialComm. The console is recorded from the moment
@@ -41,6 +41,11 @@ public final class SerialDevice implements Device {
 
     /** Opens the port exclusively at the given speed; errors say how to fix them (busy, permissions, missing). */
     public static SerialDevice open(String path, int baud, String name, Path logDir, Duration timeout, Network network) {
+        return open(path, baud, name, logDir, timeout, network, Clock.wall(), new Secrets());
+    }
+
+    /** As {@link #open(String, int, String, Path, Duration, Network)}, its logs on the run's clock and the secrets redacted from the first byte. */
+    public static SerialDevice open(String path, int baud, String name, Path logDir, Duration timeout, Network network, Clock clock, Secrets secrets) {
         SerialPort port;
         try {
             port = SerialPort.getCommPort(path);
@@ -54,7 +59,7 @@ public final class SerialDevice implements Device {
         // A pseudo-terminal or a bare adapter has no modem lines: the ioctl is refused.
         boolean lines = port.setRTS() && port.clearRTS();
         ReopeningPort reopening = new ReopeningPort(port, path, baud, note -> System.err.println("hil: " + note));
-        SerialConsole console = SerialConsole.open(name, reopening.input(), reopening.output(), logDir);
+        SerialConsole console = SerialConsole.open(name, reopening.input(), reopening.output(), logDir, clock, secrets);
         return new SerialDevice(name, path, reopening, console, timeout, network, lines);
     }
 
@@ -74,18 +79,13 @@ public final class SerialDevice implements Device {
         return name;
     }
 
-    @Override
-    public String target() {
-        return "serial";
-    }
-
     public String path() {
         return path;
     }
 
-    @Override
-    public Set<Capability> capabilities() {
-        return modemLines ? EnumSet.of(Capability.HARDWARE_RESET, Capability.REAL_HEAP) : EnumSet.of(Capability.REAL_HEAP);
+    /** True when the port has modem lines the harness can reset the board with (a USB adapter's DTR/RTS; a pseudo-terminal has none). */
+    public boolean hasModemLines() {
+        return modemLines;
     }
 
     @Override
@@ -95,9 +95,7 @@ public final class SerialDevice implements Device {
 
     @Override
     public RawRepl interruptToRepl() {
-        RawRepl repl = new RawRepl(console, timeout);
-        repl.enter();
-        return repl;
+        return RawRepl.entered(console, timeout);
     }
 
     @Override

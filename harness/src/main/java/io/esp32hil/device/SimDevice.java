@@ -9,10 +9,8 @@ import io.esp32hil.sim.SimulatedBoard;
 import io.esp32hil.sim.SimulatedBoardBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** A {@link Device} on the built-in simulator: a simulated ESP32 with its bench control channel. */
 public final class SimDevice implements Device {
@@ -94,29 +92,13 @@ public final class SimDevice implements Device {
     }
 
     @Override
-    public String target() {
-        return "sim";
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        Set<Capability> all = EnumSet.allOf(Capability.class);
-        if (onWebAssembly()) {
-            all.remove(Capability.REAL_HEAP);
-        }
-        return all;
-    }
-
-    @Override
     public SerialConsole console() {
         return board.console();
     }
 
     @Override
     public RawRepl interruptToRepl() {
-        RawRepl repl = new RawRepl(board.console(), timeout);
-        repl.enter();
-        return repl;
+        return RawRepl.entered(board.console(), timeout);
     }
 
     @Override

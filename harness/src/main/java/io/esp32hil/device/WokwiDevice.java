@@ -1,15 +1,15 @@
 package io.esp32hil.device;
 
 import io.esp32hil.console.SerialConsole;
+import io.esp32hil.observe.Clock;
 import io.esp32hil.repl.RawRepl;
+import io.esp32hil.secrets.Secrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,6 +38,11 @@ public final class WokwiDevice implements Device {
     }
 
     public static WokwiDevice start(WokwiSettings settings, String name, Path logDir, Duration replTimeout) {
+        return start(settings, name, logDir, replTimeout, Clock.wall(), new Secrets());
+    }
+
+    /** As {@link #start(WokwiSettings, String, Path, Duration)}, its logs on the run's clock and the secrets redacted from the first byte. */
+    public static WokwiDevice start(WokwiSettings settings, String name, Path logDir, Duration replTimeout, Clock clock, Secrets secrets) {
         try {
             Path project = Files.createDirectories(logDir.resolve("wokwi-project"));
             Files.writeString(project.resolve("wokwi.toml"), "[wokwi]\nversion = 1\nfirmware = \"" + settings.firmware() + "\"\n");
@@ -48,7 +53,7 @@ public final class WokwiDevice implements Device {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(logDir.resolve(name + ".wokwi-cli.log").toFile());
             pb.environment().put("WOKWI_CLI_TOKEN", settings.token());
             Process process = pb.start();
-            SerialConsole console = SerialConsole.open(name, process.getInputStream(), process.getOutputStream(), logDir);
+            SerialConsole console = SerialConsole.open(name, process.getInputStream(), process.getOutputStream(), logDir, clock, secrets);
             return new WokwiDevice(name, process, console, replTimeout, new Network(SSID, "", settings.serverHost()));
         } catch (IOException e) {
             throw new DeviceException("cannot start wokwi-cli: " + e.getMessage(), e);
@@ -91,16 +96,6 @@ public final class WokwiDevice implements Device {
     }
 
     @Override
-    public String target() {
-        return "wokwi";
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-        return EnumSet.of(Capability.REAL_HEAP);
-    }
-
-    @Override
     public SerialConsole console() {
         return console;
     }
@@ -108,9 +103,7 @@ public final class WokwiDevice implements Device {
     @Override
     public RawRepl interruptToRepl() {
         checkAlive();
-        RawRepl repl = new RawRepl(console, timeout);
-        repl.enter();
-        return repl;
+        return RawRepl.entered(console, timeout);
     }
 
     @Override

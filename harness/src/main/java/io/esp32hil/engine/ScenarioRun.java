@@ -2,9 +2,9 @@ package io.esp32hil.engine;
 
 import io.esp32hil.backend.Backend;
 import io.esp32hil.backend.BackendSpec;
-import io.esp32hil.net.FaultProxy;
 import io.esp32hil.device.BenchControl;
 import io.esp32hil.device.Device;
+import io.esp32hil.net.FaultProxy;
 import io.esp32hil.observe.Clock;
 import io.esp32hil.observe.Cursor;
 import io.esp32hil.observe.EventStream;

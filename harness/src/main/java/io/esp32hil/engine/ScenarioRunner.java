@@ -1,8 +1,8 @@
 package io.esp32hil.engine;
 
-import io.esp32hil.rig.Target;
 import io.esp32hil.backend.BackendSpec;
 import io.esp32hil.device.Capability;
+import io.esp32hil.rig.Target;
 import io.esp32hil.scenario.Durations;
 import io.esp32hil.scenario.FirmwareProfile;
 import io.esp32hil.scenario.SafeName;

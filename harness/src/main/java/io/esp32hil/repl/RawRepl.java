@@ -29,6 +29,13 @@ public final class RawRepl {
         this.timeout = timeout;
     }
 
+    /** A client on the console that has interrupted what runs and entered the raw REPL: how every device begins one. */
+    public static RawRepl entered(SerialConsole console, Duration timeout) {
+        RawRepl repl = new RawRepl(console, timeout);
+        repl.enter();
+        return repl;
+    }
+
     /**
      * Interrupts whatever runs and enters the raw REPL. A board that is still booting may lose the
      * Ctrl-C, so this tries again; the Ctrl-A of a lost attempt can still be read later, and the

@@ -1,14 +1,14 @@
 package io.esp32hil.rig;
 
 import io.esp32hil.backend.Backend;
-import io.esp32hil.net.FaultProxy;
 import io.esp32hil.deploy.Deployer;
 import io.esp32hil.device.Device;
-import io.esp32hil.rig.Target;
+import io.esp32hil.net.FaultProxy;
 import io.esp32hil.observe.Clock;
 import io.esp32hil.observe.EventStream;
 import io.esp32hil.observe.Line;
 import io.esp32hil.observe.LineLog;
+import io.esp32hil.rig.Target;
 import io.esp32hil.scenario.FileErrors;
 import io.esp32hil.secrets.Secrets;
 import java.nio.file.Path;

@@ -4,9 +4,12 @@ import io.esp32hil.device.BenchSettings;
 import io.esp32hil.device.Capability;
 import io.esp32hil.device.Device;
 import io.esp32hil.device.SerialDevice;
+import io.esp32hil.observe.Clock;
+import io.esp32hil.secrets.Secrets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 
 /** A bench board on a serial port: one board, so one scenario at a time; no bench control. */
@@ -28,8 +31,8 @@ public final class SerialTarget implements Target {
     }
 
     @Override
-    public Device open(String name, Path logDir) {
-        return SerialDevice.open(settings.port(), settings.baud(), name, logDir, Duration.ofSeconds(30), settings.network());
+    public Device open(String name, Path logDir, Map<String, byte[]> flashed, Secrets secrets, Clock clock) {
+        return SerialDevice.open(settings.port(), settings.baud(), name, logDir, Duration.ofSeconds(30), settings.network(), clock, secrets);
     }
 
     @Override

@@ -35,11 +35,6 @@ public final class SimTarget implements Target {
     }
 
     @Override
-    public Device open(String name, Path logDir) {
-        return SimDevice.startFresh(name, logDir, Duration.ofSeconds(30));
-    }
-
-    @Override
     public Device open(String name, Path logDir, Map<String, byte[]> flashed, Secrets secrets, io.esp32hil.observe.Clock clock) {
         return SimDevice.startFresh(name, logDir, Duration.ofSeconds(30), flashed, secrets, clock);
     }

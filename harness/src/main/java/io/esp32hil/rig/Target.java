@@ -2,6 +2,7 @@ package io.esp32hil.rig;
 
 import io.esp32hil.device.Capability;
 import io.esp32hil.device.Device;
+import io.esp32hil.observe.Clock;
 import io.esp32hil.secrets.Secrets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -14,20 +15,13 @@ public interface Target {
 
     Set<Capability> capabilities();
 
-    /** Opens (powers on, or connects to) a board whose console is recorded into logDir. */
-    Device open(String name, Path logDir);
-
     /**
-     * Opens a board that holds these files in its flash, with the secrets redacted in its logs from
-     * the first byte: a simulated board is powered on with them, a bench board is what it is (a
-     * deployment through the raw REPL then writes what differs). A simulated board's logs are
-     * stamped on the run's clock; a bench board's console counts from when it opened.
+     * Opens (powers on, or connects to) a board whose console is recorded into logDir, its logs on the
+     * run's clock and the secrets redacted from the first byte. A simulated board is powered on with
+     * the flashed files; a bench board is what it is (a deployment through the raw REPL then writes
+     * what differs).
      */
-    default Device open(String name, Path logDir, Map<String, byte[]> flashed, Secrets secrets, io.esp32hil.observe.Clock clock) {
-        Device device = open(name, logDir);
-        device.console().redactWith(secrets);
-        return device;
-    }
+    Device open(String name, Path logDir, Map<String, byte[]> flashed, Secrets secrets, Clock clock);
 
     /**
      * The network a board of this target joins, when it is known before a board is opened. Then the

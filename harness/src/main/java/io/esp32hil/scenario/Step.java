@@ -1,10 +1,10 @@
 package io.esp32hil.scenario;
 
+import io.esp32hil.scenario.steps.StepKind;
+import io.esp32hil.scenario.steps.Steps;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import io.esp32hil.scenario.steps.StepKind;
-import io.esp32hil.scenario.steps.Steps;
 
 /**
  * One step of a scenario: its action (the step's key, e.g. {@code expect}), the action's value,

@@ -108,7 +108,8 @@ class ScenarioRunnerTest {
             }
 
             @Override
-            public Device open(String name, Path logDir) {
+            public Device open(String name, Path logDir, Map<String, byte[]> flashed, io.esp32hil.secrets.Secrets secrets,
+                    io.esp32hil.observe.Clock clock) {
                 throw new AssertionError("a skipped scenario must not open a board");
             }
 

@@ -20,17 +20,12 @@ class BackendLoaderTest {
     Path tmp;
 
     private Path file(String yaml) throws IOException {
-        Path f = tmp.resolve("mine.yaml");
-        Files.writeString(f, yaml);
-        return f;
+        return BadFiles.write(tmp.resolve("mine.yaml"), yaml);
     }
 
     private void fails(String yaml, int line, String... words) throws IOException {
         Path f = file(yaml);
-        assertThatThrownBy(() -> new BackendLoader(tmp).load(f))
-                .isInstanceOf(ScenarioException.class)
-                .hasMessageStartingWith(f + ":" + line + ": ")
-                .hasMessageContainingAll(words);
+        BadFiles.refused(f, () -> new BackendLoader(tmp).load(f), line, words);
     }
 
     @Test

@@ -72,9 +72,7 @@ class FirmwareProfileTest {
     }
 
     private void fails(String yaml, int line, String words) throws IOException {
-        Path f = tmp.resolve("p.yaml");
-        Files.writeString(f, yaml);
-        assertThatThrownBy(() -> FirmwareProfile.load(f)).isInstanceOf(ScenarioException.class).hasMessageStartingWith(f + ":" + line + ": ")
-                .hasMessageContaining(words);
+        Path f = BadFiles.write(tmp.resolve("p.yaml"), yaml);
+        BadFiles.refused(f, () -> FirmwareProfile.load(f), line, words);
     }
 }

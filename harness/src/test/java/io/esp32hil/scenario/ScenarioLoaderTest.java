@@ -21,17 +21,12 @@ class ScenarioLoaderTest {
     private final ScenarioLoader loader = new ScenarioLoader(FirmwareProfile.load(PROFILE));
 
     private Path file(String yaml) throws IOException {
-        Path f = tmp.resolve("s.yaml");
-        Files.writeString(f, yaml);
-        return f;
+        return BadFiles.write(tmp.resolve("s.yaml"), yaml);
     }
 
     private void fails(String yaml, int line, String... words) throws IOException {
         Path f = file(yaml);
-        assertThatThrownBy(() -> loader.load(f))
-                .isInstanceOf(ScenarioException.class)
-                .hasMessageStartingWith(f + ":" + line + ": ")
-                .hasMessageContainingAll(words);
+        BadFiles.refused(f, () -> loader.load(f), line, words);
     }
 
     @Test

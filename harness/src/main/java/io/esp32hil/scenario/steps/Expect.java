@@ -1,8 +1,8 @@
 package io.esp32hil.scenario.steps;
 
 import io.esp32hil.observe.Line;
-import io.esp32hil.scenario.FirmwareProfile;
 import io.esp32hil.scenario.Durations;
+import io.esp32hil.scenario.FirmwareProfile;
 import io.esp32hil.scenario.Step;
 import io.esp32hil.scenario.Values;
 import java.time.Duration;

@@ -1,15 +1,15 @@
 package io.esp32hil.scenario.steps;
 
 import io.esp32hil.backend.Backend;
-import io.esp32hil.net.FaultProxy;
 import io.esp32hil.device.BenchControl;
 import io.esp32hil.device.Device;
-import io.esp32hil.scenario.FirmwareProfile;
-import io.esp32hil.scenario.Step;
-import io.esp32hil.server.ServerEvent;
+import io.esp32hil.net.FaultProxy;
 import io.esp32hil.observe.Cursor;
 import io.esp32hil.observe.Line;
 import io.esp32hil.observe.Waits;
+import io.esp32hil.scenario.FirmwareProfile;
+import io.esp32hil.scenario.Step;
+import io.esp32hil.server.ServerEvent;
 import java.util.List;
 import java.util.Map;
 
