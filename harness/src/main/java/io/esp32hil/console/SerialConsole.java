@@ -28,11 +28,13 @@ import java.util.regex.Pattern;
  */
 public final class SerialConsole implements AutoCloseable {
     private static final int TAIL_LINES = 15;
+    private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0a-\\x1f]"); // all but tab
 
     private final String name;
     private final InputStream in;
     private final OutputStream out;
     private final ConsoleRecorder recorder;
+    private final Clock clock;
     private final Object lock = new Object();
     private final Thread reader;
     private byte[] buffer = new byte[8192];
@@ -56,6 +58,7 @@ public final class SerialConsole implements AutoCloseable {
         this.in = in;
         this.out = out;
         this.secrets = secrets;
+        this.clock = clock;
         Files.createDirectories(logDir);
         this.recorder = new ConsoleRecorder(logDir, name, clock, secrets);
         this.reader = new Thread(this::readLoop, "serial-" + name);
@@ -170,7 +173,7 @@ public final class SerialConsole implements AutoCloseable {
         // Matching runs on bytes as Latin-1 so that offsets are byte offsets; a UTF-8 pattern is
         // transcoded the same way, and the match is decoded back.
         Pattern bytewise = Pattern.compile(latin1(pattern.pattern()), pattern.flags());
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = clock.deadline(timeout);
         synchronized (lock) {
             for (;;) {
                 String hay = new String(buffer, cursor, size - cursor, StandardCharsets.ISO_8859_1);
@@ -195,7 +198,7 @@ public final class SerialConsole implements AutoCloseable {
 
     /** Reads exactly {@code n} bytes after the cursor. */
     public byte[] readBytes(int n, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = clock.deadline(timeout);
         synchronized (lock) {
             while (size - cursor < n) {
                 awaitMore(deadline, timeout, n + " more byte(s)");
@@ -208,7 +211,7 @@ public final class SerialConsole implements AutoCloseable {
 
     /** Bytes before the next {@code marker}; the cursor moves past the marker. */
     public byte[] readUntil(byte marker, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = clock.deadline(timeout);
         synchronized (lock) {
             for (;;) {
                 for (int i = cursor; i < size; i++) {
@@ -245,7 +248,7 @@ public final class SerialConsole implements AutoCloseable {
         if (ended) {
             throw new ConsoleTimeoutException(describe("serial console '" + name + "' closed while waiting for " + what));
         }
-        long left = deadline - System.nanoTime();
+        long left = deadline - clock.now();
         if (left <= 0) {
             throw new ConsoleTimeoutException(describe(String.format(Locale.ROOT,
                     "serial console '%s': no %s within %.1f s", name, what, timeout.toMillis() / 1000.0)));
@@ -288,15 +291,7 @@ public final class SerialConsole implements AutoCloseable {
     }
 
     private static String escapeControls(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            if (c < 0x20 && c != '\t') {
-                sb.append(String.format("\\x%02x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
+        return CONTROL.matcher(s).replaceAll(m -> String.format("\\\\x%02x", (int) m.group().charAt(0)));
     }
 
     private static String latin1(String s) {
@@ -309,10 +304,10 @@ public final class SerialConsole implements AutoCloseable {
 
     /** Waits for the reader to see the end of the stream (after the other side closed it). */
     public boolean awaitEnd(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = clock.deadline(timeout);
         synchronized (lock) {
             while (!ended) {
-                long left = deadline - System.nanoTime();
+                long left = deadline - clock.now();
                 if (left <= 0) {
                     return false;
                 }

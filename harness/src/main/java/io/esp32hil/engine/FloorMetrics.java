@@ -13,13 +13,12 @@ import java.util.Map;
 final class FloorMetrics {
     private FloorMetrics() {}
 
-    /** The run's steps began at stepsStarted and ended at stepsEnded (0: they did not finish); setup and teardown are around them. */
-    static void add(Map<String, Double> metrics, Timeline timeline, FirmwareProfile profile, long stepsStarted, long stepsEnded, long waitedMs,
+    /** The run's steps began at stepsStarted and ended at end (or were cut off then); setup and teardown are around them. */
+    static void add(Map<String, Double> metrics, Timeline timeline, FirmwareProfile profile, long stepsStarted, long end, long waitedMs,
             long closedIn) {
         if (stepsStarted == 0) {
             return;
         }
-        long end = stepsEnded != 0 ? stepsEnded : System.nanoTime();
         double floor = waitedMs;
         long lastAlive = stepsStarted;
         FloorRule rule = profile.floor();

@@ -74,13 +74,13 @@ final class ScenarioRun implements StepContext {
     volatile long stepsEnded;
 
     ScenarioRun(Scenario scenario, FirmwareProfile profile, Path firmwareDir, Map<String, Object> baseConfig, Target target, BackendSpec backend,
-            Path logDir, long start) {
+            Path logDir, Clock clock) {
         this.scenario = scenario;
         this.profile = profile;
         this.target = target;
         this.logDir = logDir;
-        this.clock = Clock.wallFrom(start);
-        this.timeline = new Timeline(start, secrets);
+        this.clock = clock;
+        this.timeline = new Timeline(clock.origin(), secrets);
         this.waits = new Waits(clock);
         waits.failFast(this::checkTripwire);
         this.serial = lines.cursor(waits);

@@ -2,6 +2,8 @@ package io.esp32hil.engine;
 
 import io.esp32hil.backend.BackendSpec;
 import io.esp32hil.device.Capability;
+import io.esp32hil.observe.Clock;
+import io.esp32hil.observe.Line;
 import io.esp32hil.rig.Target;
 import io.esp32hil.scenario.Durations;
 import io.esp32hil.scenario.FirmwareProfile;
@@ -60,7 +62,8 @@ public final class ScenarioRunner {
 
     /** Runs the scenario against the given backend (the built-in server, or a container). */
     public ScenarioResult run(Scenario scenario, Target target, BackendSpec backend, Path runDir, int repetition) {
-        long start = System.nanoTime();
+        Clock clock = Clock.wall(); // the run's one clock: its zero is now
+        long start = clock.origin();
         String dirName = dirName(scenario, backend, repetition);
         Path logDir = runDir.resolve(dirName);
         List<Capability> missing = scenario.needs().stream().filter(c -> !target.capabilities().contains(c)).toList();
@@ -72,7 +75,7 @@ public final class ScenarioRunner {
                     : "backend " + backend.name() + " cannot do what the built-in server does here: " + String.join(", ", unsupported));
         }
         RunFolder.clearChild(runDir, logDir); // fresh logs, even when a run folder is reused
-        ScenarioRun run = new ScenarioRun(scenario, profile, firmwareDir, baseConfig, target, backend, logDir, start);
+        ScenarioRun run = new ScenarioRun(scenario, profile, firmwareDir, baseConfig, target, backend, logDir, clock);
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "scenario-" + dirName);
             t.setDaemon(true);
@@ -115,15 +118,15 @@ public final class ScenarioRunner {
             }
         } finally {
             worker.shutdownNow();
-            long closing = System.nanoTime();
+            long closing = clock.now();
             run.close();
-            closedIn = System.nanoTime() - closing;
+            closedIn = clock.now() - closing;
         }
-        FloorMetrics.add(run.metrics, run.timeline, profile, run.stepsStarted, run.stepsEnded, run.waits.waited().toMillis(), closedIn);
+        FloorMetrics.add(run.metrics, run.timeline, profile, run.stepsStarted, run.stepsEnded != 0 ? run.stepsEnded : clock.now(), run.waits.waited().toMillis(), closedIn);
         ScenarioResult.FailedStep failed = status == Status.PASSED || run.current == null ? null
                 : new ScenarioResult.FailedStep(run.currentIndex, run.current.line(), run.current.describe());
         return new ScenarioResult(scenario.name(), scenario.description(), scenario.file(), scenario.tags(), target.name(), backend.name(), repetition,
-                status, start, Duration.ofNanos(System.nanoTime() - start), run.secrets.redact(message), failed, run.lines.tail(ScenarioRun.TAIL).stream().map(io.esp32hil.observe.Line::text).toList(),
+                status, start, Duration.ofNanos(clock.now() - start), run.secrets.redact(message), failed, run.lines.tail(ScenarioRun.TAIL).stream().map(Line::text).toList(),
                 run.rig.serverTail(ScenarioRun.TAIL), Map.copyOf(run.metrics), run.timeline.entries(), logDir, profile.states());
     }
 }

@@ -11,23 +11,20 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 
 /**
  * The simulator's bench control channel (JSON lines on loopback): what a person at a bench does
- * with a board, as commands, and what the board does, as events. Events are recorded from the
- * moment the client connects and waits consume them, like the serial console's cursor.
+ * with a board, as commands, and what the board does, as events, recorded from the moment the
+ * client connects.
  */
 public final class ControlClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,7 +62,6 @@ public final class ControlClient implements AutoCloseable {
                 if (node.has("event")) {
                     synchronized (events) {
                         events.add(node);
-                        events.notifyAll();
                     }
                 } else if (node.hasNonNull("id")) {
                     CompletableFuture<JsonNode> reply = replies.remove(node.get("id").asInt());
@@ -79,9 +75,6 @@ public final class ControlClient implements AutoCloseable {
         } finally {
             SimulatorException gone = new SimulatorException("the simulator closed its control channel");
             replies.values().forEach(f -> f.completeExceptionally(gone));
-            synchronized (events) {
-                events.notifyAll();
-            }
         }
     }
 
@@ -163,32 +156,7 @@ public final class ControlClient implements AutoCloseable {
         return command("heap", Map.of("live", true)).get("heap");
     }
 
-    /** Waits for (and consumes) the first recorded event that matches. */
-    public JsonNode awaitEvent(Predicate<JsonNode> matching, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (events) {
-            for (;;) {
-                Optional<JsonNode> hit = events.stream().filter(matching).findFirst();
-                if (hit.isPresent()) {
-                    events.remove(hit.get());
-                    return hit.get();
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || socket.isClosed()) {
-                    throw new SimulatorException("no matching simulator event within " + timeout.toMillis()
-                            + " ms; last events: " + events.subList(Math.max(0, events.size() - 5), events.size()));
-                }
-                try {
-                    events.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new SimulatorException("interrupted while waiting for a simulator event");
-                }
-            }
-        }
-    }
-
-    /** A snapshot of the events recorded and not yet consumed. */
+    /** A snapshot of the events recorded so far. */
     public List<JsonNode> events() {
         synchronized (events) {
             return List.copyOf(events);
