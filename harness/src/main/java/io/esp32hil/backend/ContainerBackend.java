@@ -2,6 +2,7 @@ package io.esp32hil.backend;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import io.esp32hil.observe.Clock;
 import io.esp32hil.observe.LineLog;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -88,7 +89,7 @@ public final class ContainerBackend implements Backend {
 
     /** Starts the container and waits until its port listens; its output goes to logDir/backend.log from the first line. */
     @SuppressWarnings("resource") // closed by close(), or below when the start fails
-    public static ContainerBackend start(BackendSpec spec, Path logDir, io.esp32hil.observe.Clock clock) {
+    public static ContainerBackend start(BackendSpec spec, Path logDir, Clock clock) {
         LineLog log = new LineLog(logDir.resolve("backend.log"), clock);
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(spec.image()))
                 .withImagePullPolicy(name -> false) // check() already found or pulled it

@@ -2,6 +2,7 @@ package io.esp32hil.device;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.esp32hil.console.SerialConsole;
+import io.esp32hil.observe.Clock;
 import io.esp32hil.repl.RawRepl;
 import io.esp32hil.secrets.Secrets;
 import io.esp32hil.sim.ControlClient;
@@ -45,7 +46,7 @@ public final class SimDevice implements Device {
      * also when this JVM is killed (it notices it is orphaned).
      */
     public static SimDevice startFresh(String name, Path logDir, Duration timeout) {
-        return startFresh(name, logDir, timeout, Map.of(), new Secrets(), io.esp32hil.observe.Clock.wall());
+        return startFresh(name, logDir, timeout, Map.of(), new Secrets(), Clock.wall());
     }
 
     /**
@@ -53,7 +54,7 @@ public final class SimDevice implements Device {
      * the secrets redacted in the board's logs from its first byte, which are stamped on the run's clock.
      */
     public static SimDevice startFresh(String name, Path logDir, Duration timeout, Map<String, byte[]> flashed, Secrets secrets,
-            io.esp32hil.observe.Clock clock) {
+            Clock clock) {
         Path flash;
         try {
             flash = java.nio.file.Files.createTempDirectory("hil-flash-");

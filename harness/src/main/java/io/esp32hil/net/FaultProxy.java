@@ -247,7 +247,7 @@ public final class FaultProxy implements AutoCloseable {
 
     void ended(Link link) {
         links.remove(link.id);
-        java.net.Socket up = link.upstreamSocket();
+        Socket up = link.upstreamSocket();
         if (up != null) {
             idByUpstreamPort.remove(up.getLocalPort());
         }

@@ -3,6 +3,7 @@ package io.esp32hil.rig;
 import io.esp32hil.device.Capability;
 import io.esp32hil.device.Device;
 import io.esp32hil.device.SimDevice;
+import io.esp32hil.observe.Clock;
 import io.esp32hil.secrets.Secrets;
 import io.esp32hil.sim.SimulatedBoard;
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ public final class SimTarget implements Target {
     }
 
     @Override
-    public Device open(String name, Path logDir, Map<String, byte[]> flashed, Secrets secrets, io.esp32hil.observe.Clock clock) {
+    public Device open(String name, Path logDir, Map<String, byte[]> flashed, Secrets secrets, Clock clock) {
         return SimDevice.startFresh(name, logDir, Duration.ofSeconds(30), flashed, secrets, clock);
     }
 

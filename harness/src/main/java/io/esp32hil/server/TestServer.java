@@ -2,6 +2,7 @@ package io.esp32hil.server;
 
 import io.esp32hil.net.Fault;
 import io.esp32hil.net.FaultProxy;
+import io.esp32hil.observe.Clock;
 import io.esp32hil.server.ServerEvent.Kind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,7 +49,7 @@ public final class TestServer implements AutoCloseable {
     private ScheduledFuture<?> periodic;
 
     TestServer(TestServerBuilder b) throws Exception {
-        this.log = new ServerLog(b.logDir, b.clock != null ? b.clock : io.esp32hil.observe.Clock.wall());
+        this.log = new ServerLog(b.logDir, b.clock != null ? b.clock : Clock.wall());
         this.host = b.host;
         this.path = b.path;
         this.behaviour = b.behaviour;

@@ -1,5 +1,6 @@
 package io.esp32hil.server;
 
+import io.esp32hil.observe.Clock;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -13,7 +14,7 @@ public final class TestServerBuilder {
     Path logDir = Path.of("target", "test-server");
     List<String> subprotocols = List.of();
     Behaviour behaviour = new Behaviour();
-    io.esp32hil.observe.Clock clock;
+    Clock clock;
 
     /** The interface to bind: loopback by default, 0.0.0.0 or a LAN address for bench boards. */
     public TestServerBuilder host(String host) {
@@ -58,7 +59,7 @@ public final class TestServerBuilder {
     }
 
     /** The run's clock: the server's timestamps then share their zero with the serial logs and the report. */
-    public TestServerBuilder clock(io.esp32hil.observe.Clock clock) {
+    public TestServerBuilder clock(Clock clock) {
         this.clock = clock;
         return this;
     }

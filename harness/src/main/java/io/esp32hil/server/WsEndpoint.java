@@ -1,5 +1,6 @@
 package io.esp32hil.server;
 
+import io.esp32hil.net.FaultProxy;
 import io.esp32hil.secrets.Secrets;
 import io.esp32hil.server.ServerEvent.Kind;
 import java.net.InetSocketAddress;
@@ -64,7 +65,7 @@ final class WsEndpoint extends WebSocketServer {
 
     private final ServerLog log;
     private final CountDownLatch started = new CountDownLatch(1);
-    private volatile io.esp32hil.net.FaultProxy front;
+    private volatile FaultProxy front;
     private volatile Exception startError;
     volatile boolean ignorePings;
     volatile Behaviour behaviour;
@@ -88,7 +89,7 @@ final class WsEndpoint extends WebSocketServer {
         return new Draft_6455(List.<IExtension>of(), protocols);
     }
 
-    void attach(io.esp32hil.net.FaultProxy front) {
+    void attach(FaultProxy front) {
         this.front = front;
     }
 

@@ -1,5 +1,6 @@
 package io.esp32hil.sim;
 
+import io.esp32hil.observe.Clock;
 import io.esp32hil.secrets.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,11 +31,11 @@ public final class SimulatedBoardBuilder {
     String engine = System.getProperty("hil.engine", System.getenv("HIL_ENGINE")); // null: the simulator's default
     boolean control;
     Secrets secrets = new Secrets();
-    io.esp32hil.observe.Clock clock = io.esp32hil.observe.Clock.wall();
+    Clock clock = Clock.wall();
 
     /** These are redacted in the board's logs from its first byte. */
     /** The run's clock, which the board's logs are stamped on. */
-    public SimulatedBoardBuilder clock(io.esp32hil.observe.Clock clock) {
+    public SimulatedBoardBuilder clock(Clock clock) {
         this.clock = clock;
         return this;
     }
