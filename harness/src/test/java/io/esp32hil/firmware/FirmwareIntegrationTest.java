@@ -34,13 +34,8 @@ class FirmwareIntegrationTest {
     private SimulatedBoard board;
 
     @AfterEach
-    void stop() {
-        if (board != null) {
-            board.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    void stop() throws Exception {
+        Teardown.close(board, server);
     }
 
     private Map<String, Object> config(int port) {

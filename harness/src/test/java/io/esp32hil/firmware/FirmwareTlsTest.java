@@ -51,16 +51,8 @@ class FirmwareTlsTest {
     }
 
     @AfterEach
-    void stop() {
-        if (board != null) {
-            board.close();
-        }
-        if (sntp != null) {
-            sntp.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+    void stop() throws Exception {
+        Teardown.close(board, sntp, server);
     }
 
     private SerialConsole boot(Map<String, Object> tls) throws IOException {
