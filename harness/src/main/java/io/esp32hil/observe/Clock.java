@@ -23,11 +23,6 @@ public final class Clock {
         return new Clock(System::nanoTime, System.nanoTime());
     }
 
-    /** The wall clock with its zero at a {@link System#nanoTime()} reading taken earlier. */
-    public static Clock wallFrom(long originNanos) {
-        return new Clock(System::nanoTime, originNanos);
-    }
-
     /** Now, in nanoseconds on this clock's scale (comparable with {@link #origin()}). */
     public long now() {
         return source.getAsLong();

@@ -37,11 +37,6 @@ final class Firmware {
         this.app = app;
     }
 
-    /** What a board flashed with this firmware already holds. */
-    Map<String, byte[]> library() {
-        return FirmwareBundle.library(layout, dir);
-    }
-
     /** The firmware for a board on this network that reaches its server at url; credentials become the run's secrets. */
     Written write(Device.Network net, String url, String backendName, Optional<String> tlsFingerprint, Secrets secrets) {
         secrets.add(net.password());

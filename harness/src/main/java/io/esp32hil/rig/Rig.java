@@ -41,6 +41,7 @@ public final class Rig implements AutoCloseable {
     volatile double backendStartMs = -1;
     private final Consumer<Device> beforeBoardOff;
     private final Consumer<Rig> starter;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     Rig(Clock clock, Secrets secrets, Consumer<Device> beforeBoardOff, Consumer<Rig> starter) {
         this.clock = clock;
@@ -150,6 +151,9 @@ public final class Rig implements AutoCloseable {
     /** The board off (what the caller keeps of it first), then the proxy, then the server: the order a network goes away. */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return; // a start that failed closed it already; its caller closes it too
+        }
         Device d = device;
         if (d != null) {
             d.temporaryFlash().ifPresent(f -> beforeBoardOff.accept(d)); // as the scenario left it, before the board takes it away

@@ -138,7 +138,7 @@ public final class RigBuilder {
             if (device != null) {
                 rig.watch(device);
             } else if (target != null) {
-                rig.open(target, boardName, logDir, firmware == null ? Map.of() : firmware.library());
+                rig.open(target, boardName, logDir, Map.of()); // a bench board holds what it holds; the deployment writes what differs
             }
             Device.Network net = rig.device != null ? rig.device.network() : new Device.Network("", "", "127.0.0.1");
             Map<String, byte[]> files = serve(rig, net, firmware);

@@ -22,7 +22,8 @@ public record FirmwareLayout(Map<String, String> files, List<String> compile, Li
         m.forEach((board, local) -> {
             String b = String.valueOf(board);
             String l = String.valueOf(local);
-            if (!b.matches("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*") || b.contains("..") || Path.of(l).isAbsolute() || l.contains("..")) {
+            if (!b.matches("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*") || b.contains("..") || !l.matches("[^\\x00]+") || Path.of(l).isAbsolute()
+                    || l.contains("..")) {
                 throw new ScenarioException(file, line, "'files' maps board paths to paths inside the firmware folder, not " + b + ": " + l);
             }
             out.put(b, l);

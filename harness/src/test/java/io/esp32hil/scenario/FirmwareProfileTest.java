@@ -64,6 +64,7 @@ class FirmwareProfileTest {
         String events = "events:\n  up: '^up ms=(?<ms>\\d+)'\n";
         fails("name: m\n" + events, 1, "the profile names no 'files'");
         fails("name: m\nfiles: {main.py: ../outside.py}\n" + events, 2, "paths inside the firmware folder");
+        fails("name: m\nfiles: {main.py: \"a\\0b.py\"}\n" + events, 2, "paths inside the firmware folder");
         fails("name: m\nfiles: {main.py: main.py}\nlibrary: [lib.py]\n" + events, 2, "'library' is a list of board files that 'files' names");
         fails("name: m\nfiles: {main.py: main.py}\n" + events + "states:\n  - {state: alive, colour: \"#00ff00\", on: [down]}\n", 6,
                 "'on' is a list of the profile's events");
